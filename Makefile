@@ -1,0 +1,48 @@
+# devmap: top-level build.
+#   make          build the core, the simulated host and the unit tests
+#   make check    run every test suite (plain and ASan+UBSan builds)
+#   make format   reformat the C sources with .clang-format
+CC ?= cc
+BUILD ?= build
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
+	-Wno-unused-parameter
+CSTD := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+INCS := -Iinclude -Itests/sim
+CFLAGS ?= -O2 -g
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+CORE_SRCS := $(wildcard core/*.c)
+SIM_SRCS := $(wildcard tests/sim/*.c)
+DRV_SRCS := $(wildcard tests/drivers/*.c)
+TEST_SRCS := $(wildcard tests/unit/t_*.c)
+LIB_SRCS := $(CORE_SRCS) $(SIM_SRCS) $(DRV_SRCS)
+HDRS := $(wildcard include/*/*.h core/*.h tests/sim/*.h tests/sim/*/*.h \
+	tests/drivers/*.h tests/unit/*.h)
+
+TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+SAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
+
+.PHONY: all check check-unit format clean
+all: $(TESTS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_SRCS) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -o $@ $< $(LIB_SRCS) -lpthread
+
+$(BUILD)/san/tests/%: tests/unit/%.c $(LIB_SRCS) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) -o $@ $< $(LIB_SRCS) -lpthread
+
+check: $(TESTS) $(SAN_TESTS)
+	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS)
+
+check-unit: $(TESTS)
+	@scripts/run-tests.sh $(TESTS)
+
+format:
+	clang-format -i $(CORE_SRCS) $(SIM_SRCS) $(DRV_SRCS) $(TEST_SRCS) \
+		$(HDRS)
+
+clean:
+	rm -rf $(BUILD)

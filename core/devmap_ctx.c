@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Device context records and their hold time: devmap_do_ctxmgt(9F),
+ * devmap_set_ctx_timeout(9F), and the same hysteresis for legacy
+ * mapdev_access(9E).
+ *
+ * After a successful context switch with a hold time of T ticks (and more
+ * than one CPU, as in Solaris), other processes faulting on the same
+ * context wait until T ticks have passed, so the new owner gets to use the
+ * device.  Solaris arms a timeout(9F) and waits uninterruptibly; this core
+ * stores a deadline instead (no timer to cancel when the record goes) and
+ * never sleeps in the fault path: the fault returns DM_FAULT_WAIT and the
+ * host sleeps in dm_fault_wait() with its address-space lock dropped.
+ * Unlike Solaris, the process that made the switch is not held off by its
+ * own hold (Solaris makes the owner of a multi-page context wait on its
+ * own second page).
+ */
+#include "dm_impl.h"
+
+dmh_mutex_t dm_ctx_list_lock;
+static struct dm_ctx *dm_ctx_list;
+
+/* The record for (@key, @id), created on first use, with a reference. */
+struct dm_ctx *dm_ctx_get(const void *key, const void *id)
+{
+	struct dm_ctx *ctx;
+
+	dmh_mutex_enter(&dm_ctx_list_lock);
+	for (ctx = dm_ctx_list; ctx; ctx = ctx->next)
+		if (ctx->key == key && ctx->id == id)
+			break;
+	if (ctx) {
+		ctx->refcnt++;
+	} else {
+		ctx = dmh_zalloc(sizeof(*ctx), DMH_SLEEP);
+		if (ctx) {
+			ctx->key = key;
+			ctx->id = id;
+			ctx->refcnt = 1;
+			dmh_mutex_init(&ctx->lock);
+			dmh_cond_init(&ctx->cv);
+			ctx->next = dm_ctx_list;
+			dm_ctx_list = ctx;
+		}
+	}
+	dmh_mutex_exit(&dm_ctx_list_lock);
+	return ctx;
+}
+
+void dm_ctx_hold(struct dm_ctx *ctx)
+{
+	dmh_mutex_enter(&dm_ctx_list_lock);
+	ctx->refcnt++;
+	dmh_mutex_exit(&dm_ctx_list_lock);
+}
+
+void dm_ctx_rele(struct dm_ctx *ctx)
+{
+	struct dm_ctx **pp;
+
+	dmh_mutex_enter(&dm_ctx_list_lock);
+	if (--ctx->refcnt) {
+		dmh_mutex_exit(&dm_ctx_list_lock);
+		return;
+	}
+	for (pp = &dm_ctx_list; *pp != ctx; pp = &(*pp)->next)
+		;
+	*pp = ctx->next;
+	dmh_mutex_exit(&dm_ctx_list_lock);
+	dmh_cond_destroy(&ctx->cv);
+	dmh_mutex_destroy(&ctx->lock);
+	dmh_free(ctx, sizeof(*ctx));
+}
+
+static bool dm_ctx_blocked(const struct dm_ctx *ctx, const struct as *as)
+{
+	return ctx->busy || (ctx->hold_as != as &&
+			     dm_tick_before(dmh_ticks(), ctx->hold_until));
+}
+
+/*
+ * Before a context switch by fault @f: returns DM_CTX_FREE when no hold
+ * applies, DM_CTX_HELD when the caller now runs the switch (and must call
+ * dm_ctx_exit()), DM_CTX_WAIT when it must wait (f->wait_ctx is set).
+ */
+enum dm_ctx_state dm_ctx_enter(struct dm_ctx *ctx, struct dm_fault *f,
+			       clock_t ticks)
+{
+	if (!ctx || !f || ticks <= 0 || dmh_ncpus() < 2)
+		return DM_CTX_FREE;
+	dmh_mutex_enter(&ctx->lock);
+	if (dm_ctx_blocked(ctx, f->as)) {
+		dmh_mutex_exit(&ctx->lock);
+		dm_ctx_hold(ctx);
+		f->wait_ctx = ctx;
+		return DM_CTX_WAIT;
+	}
+	ctx->busy = true;
+	dmh_mutex_exit(&ctx->lock);
+	return DM_CTX_HELD;
+}
+
+/* After the switch: hold the context for @ticks if it succeeded. */
+void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks,
+		 bool ok)
+{
+	dmh_mutex_enter(&ctx->lock);
+	ctx->busy = false;
+	ctx->hold_as = f->as;
+	ctx->hold_until = dmh_ticks() + (ok && ticks > 0 ? ticks : 0);
+	dmh_cond_broadcast(&ctx->cv);
+	dmh_mutex_exit(&ctx->lock);
+}
+
+/**
+ * dm_fault_wait() - wait until a held device context may be switched
+ * @f: a fault that returned DM_FAULT_WAIT
+ *
+ * Call with no address-space lock held; then retry the fault.
+ *
+ * Return: 0, or EINTR when the thread has a signal to take first.
+ */
+int dm_fault_wait(struct dm_fault *f)
+{
+	struct dm_ctx *ctx = f->wait_ctx;
+	int err = 0;
+
+	if (!ctx)
+		return 0;
+	dmh_mutex_enter(&ctx->lock);
+	while (dm_ctx_blocked(ctx, f->as)) {
+		clock_t deadline = ctx->busy ? DM_TICKS_FOREVER :
+					       ctx->hold_until;
+
+		if (dmh_cond_wait_until(&ctx->cv, &ctx->lock, deadline) ==
+		    EINTR) {
+			err = EINTR;
+			break;
+		}
+	}
+	dmh_mutex_exit(&ctx->lock);
+	f->wait_ctx = NULL;
+	dm_ctx_rele(ctx);
+	return err;
+}
+
+/**
+ * devmap_do_ctxmgt() - run a driver's context switch for an access
+ * @dhp: the handle of devmap_access(9E)
+ * @pvtp: ignored; the handle's private data is passed on, as in Solaris
+ * @off: user offset of the access
+ * @len: length of the access
+ * @type: fault type
+ * @rw: access type
+ * @ctxmgt: the driver's devmap_contextmgt(9E)
+ *
+ * Call from devmap_access(9E) with its arguments unchanged and return what
+ * this returns.  With a hold time set by devmap_set_ctx_timeout(9F), a
+ * fault of another process within the hold after a switch waits (outside
+ * any lock) and is retried.
+ *
+ * Return: 0, or FC_HWERR when @ctxmgt is NULL or fails.
+ */
+int devmap_do_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
+		     size_t len, uint_t type, uint_t rw,
+		     int (*ctxmgt)(devmap_cookie_t, void *, offset_t, size_t,
+				   uint_t, uint_t))
+{
+	struct devmap_handle *h = dhp;
+	struct dm_fault *f;
+	enum dm_ctx_state st;
+	int ret;
+
+	(void)pvtp;
+	if (!ctxmgt || !h || !h->dh_seg)
+		return FC_HWERR;
+	f = dm_fault_current(h->dh_seg->s_as);
+	st = dm_ctx_enter(h->dh_ctx, f, h->dh_timeout);
+	if (st == DM_CTX_WAIT)
+		return FC_HWERR;
+	ret = ctxmgt(dhp, h->dh_pvtp, off, len, type, rw);
+	if (st == DM_CTX_HELD)
+		dm_ctx_exit(h->dh_ctx, f, h->dh_timeout, ret == 0);
+	return ret ? FC_HWERR : 0;
+}
+
+/**
+ * devmap_set_ctx_timeout() - set the hold time of a handle's context
+ * @dhp: the handle (usually in devmap_map(9E))
+ * @ticks: clock ticks the context stays with a process after a switch;
+ *	   0 or less means no hold
+ */
+void devmap_set_ctx_timeout(devmap_cookie_t dhp, clock_t ticks)
+{
+	struct devmap_handle *h = dhp;
+
+	if (h)
+		h->dh_timeout = ticks;
+}

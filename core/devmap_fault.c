@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * The fault path: from a host page fault to devmap_access(9E) and back to
+ * the outcome the process sees (translation loaded, retry, wait, SIGBUS or
+ * SIGSEGV).
+ *
+ * Outcomes follow Solaris: a nonzero devmap_access return e becomes
+ * FC_MAKE_ERR(e), which is SIGBUS, except EINTR (4), which retries so a
+ * pending signal is taken.  Two illumos livelocks are closed here: an
+ * access callback that returns 0 without loading the faulting page is
+ * called again a bounded number of times and then gets SIGBUS; and a
+ * returned FC_PROT (also 4) that came from devmap_load is a protection
+ * error (SIGSEGV), not a retry.
+ */
+#include "dm_impl.h"
+
+static faultcode_t dm_fc_make_err(int err)
+{
+	return (faultcode_t)(((unsigned int)err << 8) | FC_OBJERR);
+}
+
+/* Map a fault code to what the process sees; records it in @f. */
+enum dm_fault_result dm_fault_outcome(struct dm_fault *f, faultcode_t fc)
+{
+	f->fc = fc;
+	switch (FC_CODE(fc)) {
+	case 0:
+		return DM_FAULT_DONE;
+	case FC_OBJERR:
+		return FC_ERRNO(fc) == EINTR ? DM_FAULT_RETRY : DM_FAULT_SIGBUS;
+	case FC_PROT:
+	case FC_NOMAP:
+		return DM_FAULT_SIGSEGV;
+	default:
+		return DM_FAULT_SIGBUS;
+	}
+}
+
+/* Load the faulting page of a valid page or a handle without callback. */
+static faultcode_t dm_fault_load(struct dm_fault *f, struct devmap_handle *dhp)
+{
+	faultcode_t fc = 0;
+
+	if (dhp->dh_flags & DEVMAP_MAPPING_INVALID)
+		return FC_NOMAP;
+	dm_valid_set(dhp, f->soff, PAGESIZE, true);
+	fc = dmh_load(f, dhp, f->soff, PAGESIZE);
+	if (fc)
+		dm_valid_set(dhp, f->soff, PAGESIZE, false);
+	return fc;
+}
+
+/*
+ * The translation is valid (or, with @always, needs no driver): load it.
+ * Returns false when the driver must be asked.
+ */
+bool dm_fault_fast(struct dm_fault *f, struct devmap_handle *dhp,
+			  bool always, faultcode_t *fcp)
+{
+	bool done;
+
+	dmh_mutex_enter(&dhp->dh_lock);
+	done = always || dm_valid_test(dhp, f->soff);
+	if (done)
+		*fcp = dm_fault_load(f, dhp);
+	dmh_mutex_exit(&dhp->dh_lock);
+	return done;
+}
+
+static enum dm_fault_result dm_devmap_fault(struct dm_fault *f,
+					    struct devmap_handle *dhp)
+{
+	int (*access)(devmap_cookie_t, void *, offset_t, size_t, uint_t,
+		      uint_t) = dhp->dh_callbackops.devmap_access;
+	faultcode_t fc = 0;
+	int i, ret;
+
+	if (dm_fault_fast(f, dhp, dm_is_stub((const void *)access), &fc))
+		return dm_fault_outcome(f, fc);
+	dm_fault_enter(f, f->as);
+	for (i = 0; i < DM_NOLOAD_MAX; i++) {
+		ret = access(dhp, dhp->dh_pvtp, dhp->dh_uoff + f->soff,
+			     PAGESIZE, DEVMAP_ACCESS, f->rw);
+		if (f->wait_ctx || ret || f->loaded)
+			break;
+		/* 0 without a load: another thread may have loaded it */
+		if (dm_fault_fast(f, dhp, false, &fc))
+			break;
+	}
+	dm_fault_exit(f, f->as);
+	if (f->wait_ctx)
+		return DM_FAULT_WAIT;
+	if (ret == FC_PROT && f->load_fc == FC_PROT)
+		return dm_fault_outcome(f, FC_PROT);
+	if (ret)
+		return dm_fault_outcome(f, dm_fc_make_err(ret));
+	if (i == DM_NOLOAD_MAX) {
+		dmh_log(DM_CE_WARN,
+			"devmap: devmap_access returned 0 %d times without loading offset 0x%llx; SIGBUS",
+			DM_NOLOAD_MAX,
+			(unsigned long long)(dhp->dh_uoff + f->soff));
+		return dm_fault_outcome(f, dm_fc_make_err(EFAULT));
+	}
+	return dm_fault_outcome(f, fc);
+}
+
+/**
+ * dm_fault() - handle a page fault in a devmap mapping
+ * @f: the fault: seg, addr and rw filled in by the host
+ *
+ * Return: what the host does next (see enum dm_fault_result).
+ */
+enum dm_fault_result dm_fault(struct dm_fault *f)
+{
+	struct dm_seg *seg = f->seg;
+	struct devmap_handle *dhp;
+	enum dm_fault_result res;
+
+	f->as = seg->s_as;
+	f->fc = 0;
+	f->loaded = false;
+	f->load_fc = 0;
+	f->wait_ctx = NULL;
+	dmh_rw_enter(&seg->s_lock, false);
+	dhp = dm_handle_lookup(seg, f->addr);
+	f->dhp = dhp;
+	if (!dhp) {
+		res = dm_fault_outcome(f, FC_NOMAP);
+	} else {
+		f->soff = dm_round_down(f->addr - dhp->dh_uvaddr);
+		res = seg->s_mapdev ? dm_mapdev_fault(f, dhp) :
+				      dm_devmap_fault(f, dhp);
+	}
+	dmh_rw_exit(&seg->s_lock, false);
+	return res;
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Validating and invalidating translations: devmap_load(9F),
+ * devmap_unload(9F), devmap_default_access(9F), their range rules, and the
+ * resolution of a handle page to its backing for the host.
+ *
+ * Ranges follow the man page, not illumos' code: a request covers every
+ * page touched by [off, off + len), len 0 means to the end of the handle,
+ * and off 0 with len 0 means the whole handle (illumos rounds off and len
+ * separately and takes off 0 as user offset 0).
+ */
+#include "dm_impl.h"
+
+/*
+ * Turn a request into a page range of @dhp, with dh_lock held.  @user says
+ * @off is a user (mmap) offset, else an offset from the handle start.
+ */
+static faultcode_t dm_range(const struct devmap_handle *dhp, offset_t off,
+			    size_t len, bool user, size_t *soffp,
+			    size_t *lenp)
+{
+	offset_t rel = user ? off - dhp->dh_uoff : off;
+	size_t start, end;
+
+	if (user && off == 0 && len == 0)
+		rel = 0;
+	if (rel < 0 || (size_t)rel >= dhp->dh_len || len > dhp->dh_len)
+		return FC_MAKE_ERR(EINVAL);
+	start = dm_round_down((size_t)rel);
+	end = len ? dm_round_up((size_t)rel + len) : dhp->dh_len;
+	if (end > dhp->dh_len)
+		return FC_MAKE_ERR(EINVAL);
+	*soffp = start;
+	*lenp = end - start;
+	return 0;
+}
+
+/*
+ * Make a range of @dhp valid and let the host load it; @f is the current
+ * fault of this address space (or NULL for ddi_mapdev_nointercept outside
+ * a fault).  Returns 0 or a fault code; nothing stays valid on error.
+ */
+faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
+			offset_t off, size_t len, bool user)
+{
+	size_t soff, rlen;
+	faultcode_t fc;
+
+	dmh_mutex_enter(&dhp->dh_lock);
+	fc = dm_range(dhp, off, len, user, &soff, &rlen);
+	if (fc == 0 && (dhp->dh_flags & DEVMAP_MAPPING_INVALID))
+		fc = FC_NOMAP;
+	if (fc == 0) {
+		dm_valid_set(dhp, soff, rlen, true);
+		fc = f ? dmh_load(f, dhp, soff, rlen) : 0;
+		if (fc)
+			dm_valid_set(dhp, soff, rlen, false);
+	}
+	dmh_mutex_exit(&dhp->dh_lock);
+	if (fc == 0 && f && f->dhp == dhp && f->soff >= soff &&
+	    f->soff - soff < rlen)
+		f->loaded = true;
+	return fc;
+}
+
+/* Make a range of @dhp invalid and remove its translations. */
+faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off,
+			  size_t len, bool user)
+{
+	size_t soff, rlen;
+	faultcode_t fc;
+
+	dmh_mutex_enter(&dhp->dh_lock);
+	fc = dm_range(dhp, off, len, user, &soff, &rlen);
+	if (fc == 0) {
+		dm_valid_set(dhp, soff, rlen, false);
+		dmh_unload(dhp, soff, rlen);
+	}
+	dmh_mutex_exit(&dhp->dh_lock);
+	return fc;
+}
+
+static bool dm_rw_allowed(uint_t prot, uint_t rw)
+{
+	switch (rw) {
+	case DEVMAP_READ:
+		return prot & PROT_READ;
+	case DEVMAP_WRITE:
+		return prot & PROT_WRITE;
+	case DEVMAP_EXEC:
+		return prot & PROT_EXEC;
+	default:
+		return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+	}
+}
+
+/**
+ * devmap_load() - validate the translations of a range of a mapping
+ * @dhp: the handle, as given to devmap_access(9E) or a sibling handle of
+ *	 the same process
+ * @off: user (mmap) offset of the range
+ * @len: length in bytes; 0 means to the end of the handle
+ * @type: DEVMAP_ACCESS (DEVMAP_LOCK and DEVMAP_UNLOCK are taken as such)
+ * @rw: DEVMAP_READ, DEVMAP_WRITE, DEVMAP_EXEC or DEVMAP_OTHER
+ *
+ * Accesses to the range then proceed without calling devmap_access(9E)
+ * until devmap_unload(9F).  Only the faulting process may load its own
+ * mappings: the call must come from inside a fault of @dhp's process.
+ *
+ * Return: 0; FC_MAKE_ERR(EINVAL) for a bad range, a handle not set up or a
+ * call outside the process's fault; FC_PROT for DEVMAP_PROT or an @rw the
+ * mapping does not allow; FC_NOMAP for a DEVMAP_MAPPING_INVALID handle.
+ */
+int devmap_load(devmap_cookie_t dhp, offset_t off, size_t len, uint_t type,
+		uint_t rw)
+{
+	struct devmap_handle *h = dhp;
+	struct dm_fault *f;
+	faultcode_t fc;
+
+	if (!h || !(h->dh_flags & DM_DH_SETUP_DONE) || !h->dh_seg)
+		return FC_MAKE_ERR(EINVAL);
+	if (type == DEVMAP_PROT)
+		return FC_PROT;
+	f = dm_fault_current(h->dh_seg->s_as);
+	if (!f) {
+		dmh_log(DM_CE_WARN,
+			"devmap_load: not called from a fault of the mapping's process");
+		return FC_MAKE_ERR(EINVAL);
+	}
+	if (!dm_rw_allowed(h->dh_prot, rw))
+		fc = FC_PROT;
+	else
+		fc = dm_validate(h, f, off, len, true);
+	if (fc)
+		f->load_fc = fc;
+	return fc;
+}
+
+/**
+ * devmap_unload() - invalidate the translations of a range of a mapping
+ * @dhp: the handle, of any process
+ * @off: user (mmap) offset of the range
+ * @len: length in bytes; 0 means to the end of the handle
+ *
+ * The next access to the range calls devmap_access(9E) again (or reloads
+ * silently when the handle has none).  Callable from any thread that may
+ * sleep, including from another process's devmap_access(9E).
+ *
+ * Return: 0, or FC_MAKE_ERR(EINVAL) for a bad range or a handle not set up.
+ */
+int devmap_unload(devmap_cookie_t dhp, offset_t off, size_t len)
+{
+	struct devmap_handle *h = dhp;
+
+	if (!h || !(h->dh_flags & DM_DH_SETUP_DONE) || !h->dh_seg)
+		return FC_MAKE_ERR(EINVAL);
+	return dm_invalidate(h, off, len, true);
+}
+
+/**
+ * devmap_default_access() - the default devmap_access(9E)
+ * @dhp: the handle
+ * @pvtp: driver private data (unused)
+ * @off: user offset of the access
+ * @len: length of the access
+ * @type: fault type
+ * @rw: access type
+ *
+ * Return: what devmap_load(9F) returns for the same arguments.
+ */
+int devmap_default_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
+			  size_t len, uint_t type, uint_t rw)
+{
+	(void)pvtp;
+	return devmap_load(dhp, off, len, type, rw);
+}
+
+/**
+ * dm_handle_backing() - where a page of a handle lives
+ * @dhp: the handle (its dh_lock held by the caller, the host's dmh_load)
+ * @soff: byte offset of the page in the handle
+ * @b: filled with the page frame or kernel address and the cache mode
+ *
+ * Return: 0, FC_NOMAP for a DEVMAP_MAPPING_INVALID handle, or
+ * FC_MAKE_ERR(EFAULT) when the driver's mmap(9E) refuses the page.
+ */
+faultcode_t dm_handle_backing(struct devmap_handle *dhp, size_t soff,
+			      struct dm_backing *b)
+{
+	int pfn;
+
+	if (dhp->dh_flags & DEVMAP_MAPPING_INVALID)
+		return FC_NOMAP;
+	b->uaddr = dhp->dh_uvaddr + soff;
+	b->cache = dhp->dh_cache;
+	switch (dhp->dh_kind) {
+	case DM_DH_DEVMEM:
+		b->kind = DM_BK_PFN;
+		b->pfn = dhp->dh_pfn + (soff >> PAGESHIFT);
+		return 0;
+	case DM_DH_UMEM:
+		b->kind = DM_BK_KVA;
+		b->kva = dhp->dh_cookie->type == DM_UMEM_TRASH ?
+				 dmh_trash_page() :
+				 (char *)dhp->dh_cookie->cvaddr +
+					 dhp->dh_roff + soff;
+		return 0;
+	case DM_DH_CBMMAP:
+		pfn = dhp->dh_seg->s_cb->cb_mmap(dhp->dh_seg->s_dev,
+						 (off_t)(dhp->dh_roff + soff),
+						 dhp->dh_prot & ~PROT_USER);
+		if (pfn == -1)
+			return FC_MAKE_ERR(EFAULT);
+		b->kind = DM_BK_PFN;
+		b->pfn = (unsigned long)pfn;
+		return 0;
+	default:
+		return FC_NOMAP;
+	}
+}
+
+/**
+ * dm_handle_as() - the address space of a handle
+ * @dhp: the handle
+ *
+ * Return: the struct as the handle's mapping lives in.
+ */
+struct as *dm_handle_as(const struct devmap_handle *dhp)
+{
+	return dhp->dh_seg->s_as;
+}
+
+/**
+ * dm_handle_uvaddr() - the user address where a handle starts
+ * @dhp: the handle
+ *
+ * Return: the address; read it with the handle's mutex held (dmh_load) or
+ * the mapping otherwise stable.
+ */
+uintptr_t dm_handle_uvaddr(const struct devmap_handle *dhp)
+{
+	return dhp->dh_uvaddr;
+}

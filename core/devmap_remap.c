@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Changing the backing of a live handle: devmap_devmem_remap(9F) and
+ * devmap_umem_remap(9F) (no illumos man page; documented in
+ * man/man9f/devmap_devmem_remap.9f).  Both invalidate the whole handle in
+ * every process that maps it through this handle, then install the new
+ * backing; the next access faults it in.
+ *
+ * Unlike illumos, every check is made before anything changes, a NULL
+ * cookie is refused rather than dereferenced, a new backing smaller than
+ * the handle is refused (illumos ignores len and would map past it), and
+ * devmap_umem_remap accepts one IOMEM_DATA_* cache attribute (illumos
+ * accepts only 0 and resets the cache mode to cached).
+ */
+#include "dm_impl.h"
+
+static bool dm_remap_ok(struct devmap_handle *h, uint_t maxprot, size_t len)
+{
+	return h && (h->dh_flags & DM_DH_SETUP_DONE) &&
+	       (h->dh_flags & DEVMAP_ALLOW_REMAP) &&
+	       (h->dh_prot & h->dh_orig_maxprot & maxprot) == h->dh_prot &&
+	       dm_round_up(len) >= h->dh_len;
+}
+
+/* Invalidate all of @h and switch it to the backing in @n. */
+static void dm_remap_commit(struct devmap_handle *h,
+			    const struct devmap_handle *n, uint_t maxprot)
+{
+	struct ddi_umem_cookie *old;
+
+	dmh_mutex_enter(&h->dh_lock);
+	dm_valid_set(h, 0, h->dh_len, false);
+	dmh_unload(h, 0, h->dh_len);
+	old = h->dh_cookie;
+	h->dh_kind = n->dh_kind;
+	h->dh_cache = n->dh_cache;
+	h->dh_pfn = n->dh_pfn;
+	h->dh_cookie = n->dh_cookie;
+	h->dh_roff = n->dh_roff;
+	h->dh_flags = (h->dh_flags & ~DEVMAP_MAPPING_INVALID) |
+		      (n->dh_flags & DEVMAP_MAPPING_INVALID);
+	h->dh_maxprot = maxprot & h->dh_orig_maxprot;
+	dmh_mutex_exit(&h->dh_lock);
+	if (old)
+		dm_cookie_rele(old);
+}
+
+/**
+ * devmap_devmem_remap() - back a handle with other device memory
+ * @dhp: a handle set up with DEVMAP_ALLOW_REMAP
+ * @dip: the device node
+ * @rnumber: register set
+ * @roff: offset in the register set
+ * @len: length; must cover the handle
+ * @maxprot: new maximum protections
+ * @flags: 0, or DEVMAP_MAPPING_INVALID to leave the handle without backing
+ *	   (accesses then get SIGSEGV)
+ * @accattrp: access attributes
+ *
+ * Works on a handle set up by devmap_umem_setup(9F) too.
+ *
+ * Return: DDI_SUCCESS, or DDI_FAILURE (the handle is unchanged).
+ */
+int devmap_devmem_remap(devmap_cookie_t dhp, dev_info_t *dip, uint_t rnumber,
+			offset_t roff, size_t len, uint_t maxprot,
+			uint_t flags, ddi_device_acc_attr_t *accattrp)
+{
+	struct devmap_handle *h = dhp, n = { .dh_kind = DM_DH_DEVMEM };
+
+	if (!dm_remap_ok(h, maxprot, len) ||
+	    (flags & ~(uint_t)DEVMAP_MAPPING_INVALID) || roff < 0 ||
+	    dm_devmem_cache(accattrp, &n.dh_cache))
+		return DDI_FAILURE;
+	n.dh_roff = (offset_t)dm_round_down((size_t)roff);
+	n.dh_flags = flags;
+	if (!(flags & DEVMAP_MAPPING_INVALID) &&
+	    dmh_devmem_pfn(dip, rnumber, n.dh_roff, h->dh_len, &n.dh_pfn))
+		return DDI_FAILURE;
+	dm_remap_commit(h, &n, maxprot);
+	return DDI_SUCCESS;
+}
+
+/**
+ * devmap_umem_remap() - back a handle with other kernel memory
+ * @dhp: a handle set up with DEVMAP_ALLOW_REMAP
+ * @dip: the device node
+ * @cookie: from ddi_umem_alloc(9F), e.g. a DDI_UMEM_TRASH cookie
+ * @off: offset in the cookie's memory
+ * @len: length; must cover the handle
+ * @maxprot: new maximum protections
+ * @flags: 0 or one IOMEM_DATA_* cache attribute
+ * @accattrp: access attributes
+ *
+ * Return: DDI_SUCCESS, or DDI_FAILURE (the handle is unchanged).
+ */
+int devmap_umem_remap(devmap_cookie_t dhp, dev_info_t *dip,
+		      ddi_umem_cookie_t cookie, offset_t off, size_t len,
+		      uint_t maxprot, uint_t flags,
+		      ddi_device_acc_attr_t *accattrp)
+{
+	struct devmap_handle *h = dhp, n = { .dh_kind = DM_DH_UMEM };
+	struct ddi_umem_cookie *cp = cookie;
+
+	(void)dip;
+	if (!dm_remap_ok(h, maxprot, len) || !cp ||
+	    (flags & ~(uint_t)IOMEM_DATA_MASK) || off < 0 ||
+	    (size_t)off + len > cp->size ||
+	    (size_t)dm_round_down((size_t)off) + h->dh_len > cp->size ||
+	    dm_umem_cache(flags, accattrp, &n.dh_cache))
+		return DDI_FAILURE;
+	n.dh_roff = (offset_t)dm_round_down((size_t)off);
+	n.dh_cookie = cp;
+	dm_cookie_hold(cp);
+	dm_remap_commit(h, &n, maxprot);
+	return DDI_SUCCESS;
+}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Life of a mapping after mmap: fork (devmap_dup(9E)), munmap of any range
+ * and exit (devmap_unmap(9E) with the handle splitting of the man page),
+ * mprotect checks against each handle's maxprot, and freeing.
+ *
+ * A mapping may have holes: a partial munmap in its middle cuts the handle
+ * there in two (the high part is a new handle with the old private data,
+ * passed as new_dhp2), but the mapping stays one object, so a host need not
+ * split it.  Unlike illumos, a tail unmap that starts inside a handle other
+ * than the last one is handled like any other (illumos computes the cut
+ * from the first handle and corrupts its list).
+ */
+#include "dm_impl.h"
+
+struct dm_seg *dm_seg_alloc(struct as *as, const struct dm_map_req *req)
+{
+	struct dm_seg *seg = dmh_zalloc(sizeof(*seg), DMH_SLEEP);
+
+	if (!seg)
+		return NULL;
+	dmh_rw_init(&seg->s_lock);
+	dm_as_hold(as);
+	seg->s_as = as;
+	seg->s_dev = req->dev;
+	seg->s_cb = req->cb;
+	seg->s_flags = req->flags;
+	seg->s_model = req->model;
+	seg->s_host = req->host;
+	return seg;
+}
+
+/* Free the handles of a mapping; no driver callback is made. */
+void dm_seg_free_handles(struct dm_seg *seg)
+{
+	struct devmap_handle *dhp, *next;
+
+	for (dhp = seg->s_handles; dhp; dhp = next) {
+		next = dhp->dh_next;
+		dm_handle_free(dhp);
+	}
+	seg->s_handles = NULL;
+}
+
+/* Free a mapping and its handles; no driver callback is made. */
+void dm_seg_free(struct dm_seg *seg)
+{
+	dm_seg_free_handles(seg);
+	if (seg->s_mapdev) {
+		dmh_mutex_destroy(&seg->s_mapdev->m_fault_lock);
+		dmh_free(seg->s_mapdev, sizeof(*seg->s_mapdev));
+	}
+	dmh_rw_destroy(&seg->s_lock);
+	dm_as_rele(seg->s_as);
+	dmh_free(seg, sizeof(*seg));
+}
+
+/**
+ * dm_seg_host() - the host's object of a mapping
+ * @seg: the mapping
+ *
+ * Return: dm_map_req.host, or the @host given to dm_seg_dup().
+ */
+void *dm_seg_host(const struct dm_seg *seg)
+{
+	return seg->s_host;
+}
+
+static void dm_unmap_cb(struct devmap_handle *dhp, offset_t off, size_t len,
+			struct devmap_handle *n1, struct devmap_handle *n2)
+{
+	void (*unmap)(devmap_cookie_t, void *, offset_t, size_t,
+		      devmap_cookie_t, void **, devmap_cookie_t, void **) =
+		dhp->dh_callbackops.devmap_unmap;
+
+	if (!dm_is_stub((const void *)unmap))
+		unmap(dhp, dhp->dh_pvtp, off, len, n1, n1 ? &n1->dh_pvtp : NULL,
+		      n2, n2 ? &n2->dh_pvtp : NULL);
+}
+
+static int dm_devmap_dup(struct dm_seg *seg, struct dm_seg *child)
+{
+	struct devmap_handle *dhp, *nd, **tail = &child->s_handles;
+
+	for (dhp = seg->s_handles; dhp; dhp = dhp->dh_next) {
+		int (*dup)(devmap_cookie_t, void *, devmap_cookie_t, void **) =
+			dhp->dh_callbackops.devmap_dup;
+		int ret;
+
+		nd = dm_handle_clone(dhp, child, false);
+		if (!nd)
+			return ENOMEM;
+		*tail = nd;
+		tail = &nd->dh_next;
+		if (dm_is_stub((const void *)dup))
+			continue;
+		ret = dup(dhp, dhp->dh_pvtp, nd, &nd->dh_pvtp);
+		if (ret) {
+			/* the driver does not hear of the handle it refused */
+			nd->dh_callbackops.devmap_unmap = NULL;
+			return ret == ENOMEM ? ENOMEM : EAGAIN;
+		}
+	}
+	return 0;
+}
+
+/**
+ * dm_seg_dup() - duplicate a mapping into a child process (fork)
+ * @seg: the parent's mapping
+ * @child: the child's address space
+ * @host: the host's object for the child's mapping
+ * @childp: receives the child's mapping
+ *
+ * The child's handles start with no valid translations; its first access
+ * to each calls devmap_access(9E).  When devmap_dup(9E) fails, the handles
+ * already duplicated get devmap_unmap(9E) and nothing is left.
+ *
+ * Return: 0, ENOMEM, or EAGAIN.
+ */
+int dm_seg_dup(struct dm_seg *seg, struct as *child, void *host,
+	       struct dm_seg **childp)
+{
+	struct dm_map_req req = { .dev = seg->s_dev, .cb = seg->s_cb,
+				  .flags = seg->s_flags, .model = seg->s_model,
+				  .host = host };
+	struct dm_seg *cs;
+	int err;
+
+	*childp = NULL;
+	cs = dm_seg_alloc(child, &req);
+	if (!cs)
+		return ENOMEM;
+	dmh_rw_enter(&seg->s_lock, false);
+	err = seg->s_mapdev ? dm_mapdev_dup(seg, cs) : dm_devmap_dup(seg, cs);
+	dmh_rw_exit(&seg->s_lock, false);
+	if (err) {
+		struct devmap_handle *dhp;
+
+		if (!cs->s_mapdev)
+			for (dhp = cs->s_handles; dhp; dhp = dhp->dh_next)
+				dm_unmap_cb(dhp, dhp->dh_uoff, dhp->dh_len,
+					    NULL, NULL);
+		dm_seg_free(cs);
+		return err;
+	}
+	*childp = cs;
+	return 0;
+}
+
+/*
+ * Remove [addr, end) from one handle that it overlaps but does not cover.
+ * Returns the handle that now follows @dhp's remaining part in the list.
+ */
+static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
+					   uintptr_t addr, uintptr_t end)
+{
+	uintptr_t hs = dhp->dh_uvaddr, he = hs + dhp->dh_len;
+	struct devmap_handle *nd;
+
+	if (addr <= hs) {		/* head */
+		dm_unmap_cb(dhp, dhp->dh_uoff, end - hs, NULL, dhp);
+		dmh_mutex_enter(&dhp->dh_lock);
+		dm_handle_cut_head(dhp, end - hs);
+		dmh_mutex_exit(&dhp->dh_lock);
+		return dhp->dh_next;
+	}
+	nd = end < he ? dm_handle_clone(dhp, dhp->dh_seg, true) : NULL;
+	if (end < he && !nd) {
+		dmh_log(DM_CE_WARN,
+			"devmap: no memory to split a handle; unmapping to its end");
+		end = he;
+	}
+	if (nd) {			/* hole: nd is the part above it */
+		dm_handle_cut_head(nd, end - hs);
+		dm_unmap_cb(dhp, dhp->dh_uoff + (offset_t)(addr - hs),
+			    end - addr, dhp, nd);
+		nd->dh_next = dhp->dh_next;
+		dhp->dh_next = nd;
+	} else {			/* tail */
+		dm_unmap_cb(dhp, dhp->dh_uoff + (offset_t)(addr - hs),
+			    he - addr, dhp, NULL);
+	}
+	dmh_mutex_enter(&dhp->dh_lock);
+	dm_handle_cut_tail(dhp, addr - hs);
+	dmh_mutex_exit(&dhp->dh_lock);
+	return nd ? nd->dh_next : dhp->dh_next;
+}
+
+/**
+ * dm_seg_unmap() - unmap a range of a mapping (munmap)
+ * @seg: the mapping
+ * @addr: start (page aligned)
+ * @len: length (page multiple)
+ *
+ * The host has removed the range's translations already.  For a legacy
+ * mapdev mapping the range must be all of it (see dm_seg_may_split()).
+ */
+void dm_seg_unmap(struct dm_seg *seg, uintptr_t addr, size_t len)
+{
+	struct devmap_handle **pp, *dhp;
+	uintptr_t end = addr + len;
+
+	dmh_rw_enter(&seg->s_lock, true);
+	if (seg->s_mapdev) {
+		if (seg->s_handles)
+			dm_mapdev_free(seg);
+		dm_seg_free_handles(seg);
+		dmh_rw_exit(&seg->s_lock, true);
+		return;
+	}
+	pp = &seg->s_handles;
+	while ((dhp = *pp)) {
+		uintptr_t hs = dhp->dh_uvaddr, he = hs + dhp->dh_len;
+
+		if (he <= addr || hs >= end) {
+			pp = &dhp->dh_next;
+		} else if (addr <= hs && end >= he) {
+			dm_unmap_cb(dhp, dhp->dh_uoff, dhp->dh_len, NULL, NULL);
+			*pp = dhp->dh_next;
+			dm_handle_free(dhp);
+		} else {
+			struct devmap_handle *next = dm_unmap_part(dhp, addr,
+								   end);
+
+			while (*pp != next)
+				pp = &(*pp)->dh_next;
+		}
+	}
+	dmh_rw_exit(&seg->s_lock, true);
+}
+
+/**
+ * dm_seg_destroy() - the last of a mapping is gone (munmap, exit)
+ * @seg: the mapping; freed
+ *
+ * Calls devmap_unmap(9E) (mapdev_free(9E) for a legacy mapping) for what
+ * is still mapped, as at exit, then frees the mapping.
+ */
+void dm_seg_destroy(struct dm_seg *seg)
+{
+	uintptr_t start, end;
+	struct devmap_handle *dhp;
+
+	if (seg->s_handles) {
+		start = seg->s_handles->dh_uvaddr;
+		for (dhp = seg->s_handles; dhp->dh_next; dhp = dhp->dh_next)
+			;
+		end = dhp->dh_uvaddr + dhp->dh_len;
+		dm_seg_unmap(seg, start, end - start);
+	}
+	dm_seg_free(seg);
+}
+
+/**
+ * dm_seg_may_split() - may a munmap cut a mapping at @addr?
+ * @seg: the mapping
+ * @addr: where the cut would be
+ *
+ * Return: 0, or EINVAL for a legacy ddi_mapdev(9F) mapping.
+ */
+int dm_seg_may_split(const struct dm_seg *seg, uintptr_t addr)
+{
+	(void)addr;
+	return seg->s_mapdev ? EINVAL : 0;
+}
+
+/**
+ * dm_seg_setprot() - check and record an mprotect of a range
+ * @seg: the mapping
+ * @addr: start
+ * @len: length
+ * @prot: the new PROT_* protections
+ *
+ * Return: 0; EACCES when a handle in the range has a maxprot without @prot;
+ * EINVAL when no handle is at @addr.  Nothing changes on error.
+ */
+int dm_seg_setprot(struct dm_seg *seg, uintptr_t addr, size_t len,
+		   uint_t prot)
+{
+	uint_t uprot = prot | PROT_USER;
+	uintptr_t end = addr + len;
+	struct devmap_handle *dhp;
+	int err = 0;
+
+	dmh_rw_enter(&seg->s_lock, true);
+	if (!dm_handle_lookup(seg, addr))
+		err = EINVAL;
+	for (dhp = seg->s_handles; dhp && !err; dhp = dhp->dh_next)
+		if (dhp->dh_uvaddr < end &&
+		    dhp->dh_uvaddr + dhp->dh_len > addr &&
+		    (dhp->dh_maxprot & uprot) != uprot)
+			err = EACCES;
+	for (dhp = seg->s_handles; dhp && !err; dhp = dhp->dh_next) {
+		if (dhp->dh_uvaddr >= end || dhp->dh_uvaddr + dhp->dh_len <= addr)
+			continue;
+		/* a handle partly covered keeps the union */
+		if (dhp->dh_uvaddr >= addr && dhp->dh_uvaddr + dhp->dh_len <= end)
+			dhp->dh_prot = uprot;
+		else
+			dhp->dh_prot |= uprot;
+	}
+	dmh_rw_exit(&seg->s_lock, true);
+	return err;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * The host interface: everything the portable devmap core asks of the
+ * operating system it runs on.  A host (the Linux kernel module, the
+ * userfaultfd daemon, the simulated host of the tests) implements each
+ * dmh_*() function below and provides <dm_host_types.h> with the lock
+ * types; the core makes no other OS call.
+ *
+ * Rules a host implementation must keep (see docs/architecture.md):
+ *  - dmh_mutex_* may sleep; the core never takes a dmh mutex from a context
+ *    that cannot sleep and never holds one across a driver callback.
+ *  - dmh_load() and dmh_unload() are called with the handle's mutex held;
+ *    they may take the host's page-table locks (below it in the lock order)
+ *    but never an address-space lock (mmap_lock), which may already be held
+ *    by the faulting thread.
+ *  - Allocation with DMH_SLEEP may sleep; DMH_NOSLEEP may fail.
+ */
+#ifndef _DM_HOST_H
+#define _DM_HOST_H
+
+#include <dm_host_types.h>
+#include <sys/sunddi.h>
+
+struct dm_fault;
+struct devmap_handle;
+struct dm_backing;
+
+/* Allocation flags of dmh_alloc(). */
+#define DMH_SLEEP 0
+#define DMH_NOSLEEP 1
+
+/* Memory: zeroed on return; NULL only with DMH_NOSLEEP. */
+void *dmh_zalloc(size_t size, int flags);
+void dmh_free(void *p, size_t size);
+
+/*
+ * Kernel memory for ddi_umem_alloc(9F): page-aligned, zeroed, mappable by
+ * dmh_load().  Returns the kernel address, or NULL (DMH_NOSLEEP only).
+ */
+void *dmh_umem_alloc(size_t size, int flags);
+void dmh_umem_free(void *kva, size_t size);
+/* The host's single zero-filled page behind DDI_UMEM_TRASH cookies. */
+void *dmh_trash_page(void);
+
+/* Sleeping mutual exclusion and condition variables. */
+void dmh_mutex_init(dmh_mutex_t *m);
+void dmh_mutex_destroy(dmh_mutex_t *m);
+void dmh_mutex_enter(dmh_mutex_t *m);
+void dmh_mutex_exit(dmh_mutex_t *m);
+void dmh_rw_init(dmh_rwlock_t *l);
+void dmh_rw_destroy(dmh_rwlock_t *l);
+void dmh_rw_enter(dmh_rwlock_t *l, bool writer);
+void dmh_rw_exit(dmh_rwlock_t *l, bool writer);
+void dmh_cond_init(dmh_cond_t *c);
+void dmh_cond_destroy(dmh_cond_t *c);
+void dmh_cond_broadcast(dmh_cond_t *c);
+/*
+ * Wait on @c, with @m held, until woken or until the tick @deadline.
+ * Returns 0 when woken, ETIMEDOUT at the deadline, EINTR when the waiting
+ * thread has a signal to handle first.
+ */
+int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline);
+/* A deadline that never comes. */
+#define DM_TICKS_FOREVER ((clock_t)-1)
+
+/* Time, in clock ticks of the host, and the number of online CPUs. */
+clock_t dmh_ticks(void);
+int dmh_ncpus(void);
+
+/* An identifier of the calling thread, unique among live threads. */
+uintptr_t dmh_thread_self(void);
+
+/*
+ * Translations.  dmh_load() makes [soff, soff + len) of @dhp (byte offsets
+ * within the handle) accessible without further faults; a host may install
+ * only the page of @f (the current fault, NULL outside one) and let the
+ * others fault in later through the valid bits.  Returns 0 or a fault code
+ * (FC_*).  dmh_unload() removes every translation of that range in the
+ * handle's address space and must work from any thread, including from
+ * inside another process's fault.  Both run with the handle's mutex held.
+ */
+int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
+	     size_t len);
+void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len);
+
+/*
+ * Device memory: resolve register set @rnumber of @dip at byte offset
+ * @roff (page aligned) for @len bytes to a base page frame number.
+ * Returns 0, or -1 for a bad register number or range.
+ */
+int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff,
+		   size_t len, unsigned long *pfnp);
+
+/* Messages for a human: level is one of the CE_* values below. */
+#define DM_CE_NOTE 1
+#define DM_CE_WARN 2
+void dmh_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* _DM_HOST_H */

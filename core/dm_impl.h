@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Private structures of the devmap core: address spaces, mappings
+ * (segments), handles with their per-page valid bits, shared context
+ * records and umem cookies, and the helpers the core's files share.
+ *
+ * Locking (outermost first; see docs/architecture.md):
+ *   host address-space lock (mmap_lock)
+ *     -> dm_seg.s_lock (reader: fault, dup; writer: unmap, setprot)
+ *       -> driver's own mutexes (taken in callbacks)
+ *         -> devmap_handle.dh_lock (valid bits, geometry, backing)
+ *           -> host page-table locks (inside dmh_load/dmh_unload)
+ *   as.a_lock, dm_ctx.lock, the context list lock and the umem lock are
+ *   leaves: nothing is called while they are held.
+ */
+#ifndef _DM_IMPL_H
+#define _DM_IMPL_H
+
+#include "dm_core.h"
+#include "dm_host.h"
+
+/* A process address space (Solaris struct as). */
+struct as {
+	dmh_mutex_t a_lock;		/* a_faults, a_mapreq, a_refcnt */
+	struct dm_fault *a_faults;	/* faults calling into the driver */
+	struct dm_map_req *a_mapreq;	/* the mmap(2) being set up */
+	unsigned int a_refcnt;
+	void *a_host;
+};
+
+/*
+ * A context record, shared by every handle with the same key and access
+ * function: devmap keys by device node (all minors of an instance share),
+ * mapdev by dev_t, as Solaris does.  It serialises context switches when a
+ * hold time (devmap_set_ctx_timeout) is set.
+ */
+struct dm_ctx {
+	struct dm_ctx *next;		/* global list, under dm_ctx_list_lock */
+	const void *key;
+	const void *id;
+	unsigned int refcnt;		/* under the list lock */
+	dmh_mutex_t lock;
+	dmh_cond_t cv;
+	bool busy;			/* a switch is running */
+	clock_t hold_until;		/* held for hold_as until this tick */
+	struct as *hold_as;
+};
+
+/* Kernel memory from ddi_umem_alloc(9F). */
+enum dm_umem_type { DM_UMEM_KMEM, DM_UMEM_TRASH };
+struct ddi_umem_cookie {
+	void *cvaddr;
+	size_t size;
+	enum dm_umem_type type;
+	unsigned int refcnt;	/* the driver's + one per handle; umem lock */
+	bool freed;		/* ddi_umem_free() done, memory still mapped */
+};
+
+/* What backs a handle. */
+enum dm_dh_kind {
+	DM_DH_NONE,	/* devmap(9E) has not called a setup function yet */
+	DM_DH_DEVMEM,	/* device memory: dh_pfn */
+	DM_DH_UMEM,	/* kernel memory: dh_cookie */
+	DM_DH_CBMMAP	/* legacy: the driver's mmap(9E) gives each pfn */
+};
+
+/* dh_flags bits beyond DEVMAP_SETUP_FLAGS */
+#define DM_DH_SETUP_DONE 0x100
+
+/* A devmap handle: one contiguous piece of a mapping (Solaris dhp). */
+struct devmap_handle {
+	struct devmap_handle *dh_next;	/* next in the segment, by address */
+	struct dm_seg *dh_seg;
+	/* geometry: changed only with s_lock (writer) and dh_lock held */
+	offset_t dh_uoff;		/* user (mmap) offset of the start */
+	offset_t dh_roff;		/* offset in the register set/cookie */
+	size_t dh_len;
+	uintptr_t dh_uvaddr;
+	/* backing: changed only with dh_lock held (remap) */
+	enum dm_dh_kind dh_kind;
+	enum dm_cache dh_cache;
+	unsigned long dh_pfn;		/* DM_DH_DEVMEM */
+	struct ddi_umem_cookie *dh_cookie;	/* DM_DH_UMEM */
+	uint_t dh_flags;
+	uint_t dh_prot;			/* mmap prot | PROT_USER */
+	uint_t dh_maxprot;		/* setup maxprot & orig */
+	uint_t dh_orig_maxprot;		/* maxprot of the mmap */
+	dev_info_t *dh_dip;
+	clock_t dh_timeout;		/* context hold, in ticks */
+	void *dh_pvtp;			/* driver private data */
+	struct dm_ctx *dh_ctx;		/* when there is an access callback */
+	struct devmap_callback_ctl dh_callbackops;
+	dmh_mutex_t dh_lock;
+	unsigned long *dh_valid;	/* valid bit per page */
+	unsigned long dh_valid_word;	/* dh_valid when it fits a word */
+	size_t dh_valid_words;		/* words allocated, 0 when inline */
+};
+
+/* Legacy ddi_mapdev(9F) state of a segment. */
+struct dm_mapdev {
+	struct ddi_mapdev_ctl m_ops;
+	void *m_private;
+	dmh_mutex_t m_fault_lock;	/* one mapdev_access per segment */
+};
+
+/* One mmap(2) of a device (Solaris segdev). */
+struct dm_seg {
+	dmh_rwlock_t s_lock;
+	struct as *s_as;
+	struct devmap_handle *s_handles;	/* sorted by dh_uvaddr */
+	dev_t s_dev;
+	const struct cb_ops *s_cb;
+	uint_t s_flags;			/* mmap flags */
+	uint_t s_model;
+	void *s_host;
+	struct dm_mapdev *s_mapdev;	/* legacy mapping, else NULL */
+};
+
+#define DM_BITS_PER_WORD (8 * sizeof(unsigned long))
+
+static inline size_t dm_pages(size_t len)
+{
+	return (len + PAGESIZE - 1) >> PAGESHIFT;
+}
+
+static inline size_t dm_round_down(size_t x)
+{
+	return x & ~(size_t)PAGEOFFSET;
+}
+
+static inline size_t dm_round_up(size_t x)
+{
+	return (x + PAGEOFFSET) & ~(size_t)PAGEOFFSET;
+}
+
+static inline bool dm_tick_before(clock_t a, clock_t b)
+{
+	return (long)((unsigned long)a - (unsigned long)b) < 0;
+}
+
+static inline bool dm_is_stub(const void *fn)
+{
+	return fn == NULL || fn == (const void *)dm_nodev ||
+	       fn == (const void *)dm_nulldev;
+}
+
+/* Handle allocation and the valid bits (dm_handle.c). */
+struct devmap_handle *dm_handle_alloc(struct dm_seg *seg, int kmflags);
+int dm_handle_size_valid(struct devmap_handle *dhp, size_t len);
+struct devmap_handle *dm_handle_clone(struct devmap_handle *src,
+				      struct dm_seg *seg, bool keep_valid);
+void dm_handle_free(struct devmap_handle *dhp);
+bool dm_valid_test(const struct devmap_handle *dhp, size_t soff);
+void dm_valid_set(struct devmap_handle *dhp, size_t soff, size_t len,
+		  bool valid);
+void dm_handle_cut_head(struct devmap_handle *dhp, size_t cut);
+void dm_handle_cut_tail(struct devmap_handle *dhp, size_t newlen);
+struct devmap_handle *dm_handle_lookup(struct dm_seg *seg, uintptr_t addr);
+
+/* Translations (devmap_load.c). */
+faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
+			offset_t off, size_t len, bool user);
+faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off,
+			  size_t len, bool user);
+struct dm_fault *dm_fault_current(struct as *as);
+
+/* Contexts (devmap_ctx.c). */
+extern dmh_mutex_t dm_ctx_list_lock;
+struct dm_ctx *dm_ctx_get(const void *key, const void *id);
+void dm_ctx_hold(struct dm_ctx *ctx);
+void dm_ctx_rele(struct dm_ctx *ctx);
+enum dm_ctx_state { DM_CTX_FREE, DM_CTX_HELD, DM_CTX_WAIT };
+enum dm_ctx_state dm_ctx_enter(struct dm_ctx *ctx, struct dm_fault *f,
+			       clock_t ticks);
+void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks,
+		 bool ok);
+
+/* Cache modes (devmap_setup.c), shared with the remap functions. */
+int dm_devmem_cache(const ddi_device_acc_attr_t *attr, enum dm_cache *cachep);
+int dm_umem_cache(uint_t flags, const ddi_device_acc_attr_t *attr,
+		  enum dm_cache *cachep);
+
+/* Cookies (umem.c). */
+extern dmh_mutex_t dm_umem_lock;
+void dm_cookie_hold(struct ddi_umem_cookie *cp);
+void dm_cookie_rele(struct ddi_umem_cookie *cp);
+
+/* Address spaces (as.c). */
+void dm_as_hold(struct as *as);
+void dm_fault_enter(struct dm_fault *f, struct as *as);
+void dm_fault_exit(struct dm_fault *f, struct as *as);
+
+/* Mappings (devmap_seg.c, mapdev.c). */
+struct dm_seg *dm_seg_alloc(struct as *as, const struct dm_map_req *req);
+void dm_seg_free(struct dm_seg *seg);
+void dm_seg_free_handles(struct dm_seg *seg);
+enum dm_fault_result dm_fault_outcome(struct dm_fault *f, faultcode_t fc);
+bool dm_fault_fast(struct dm_fault *f, struct devmap_handle *dhp, bool always,
+		   faultcode_t *fcp);
+enum dm_fault_result dm_mapdev_fault(struct dm_fault *f,
+				     struct devmap_handle *dhp);
+void dm_mapdev_free(struct dm_seg *seg);
+int dm_mapdev_dup(struct dm_seg *seg, struct dm_seg *child);
+int dm_oldmmap_setup(struct as *as, struct dm_map_req *req);
+
+/* Bounded retries of an access callback that returns 0 without loading. */
+#define DM_NOLOAD_MAX 8
+
+#endif /* _DM_IMPL_H */

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Kernel memory for user mappings: ddi_umem_alloc(9F), ddi_umem_free(9F)
+ * and the cookie's reference count.  Every handle that maps a cookie holds
+ * a reference, so ddi_umem_free() while the memory is still mapped only
+ * drops the driver's reference and the memory goes with the last mapping
+ * (illumos frees it at once and leaves the mapping dangling).
+ *
+ * DDI_UMEM_PAGEABLE memory is allocated pinned: no host pages it out.
+ */
+#include "dm_impl.h"
+
+dmh_mutex_t dm_umem_lock;
+
+void dm_cookie_hold(struct ddi_umem_cookie *cp)
+{
+	dmh_mutex_enter(&dm_umem_lock);
+	cp->refcnt++;
+	dmh_mutex_exit(&dm_umem_lock);
+}
+
+void dm_cookie_rele(struct ddi_umem_cookie *cp)
+{
+	unsigned int left;
+
+	dmh_mutex_enter(&dm_umem_lock);
+	left = --cp->refcnt;
+	dmh_mutex_exit(&dm_umem_lock);
+	if (left)
+		return;
+	if (cp->type == DM_UMEM_KMEM)
+		dmh_umem_free(cp->cvaddr, cp->size);
+	dmh_free(cp, sizeof(*cp));
+}
+
+/**
+ * ddi_umem_alloc() - allocate page-aligned kernel memory for user mappings
+ * @size: bytes; rounded up to whole pages
+ * @flag: DDI_UMEM_SLEEP or DDI_UMEM_NOSLEEP, with DDI_UMEM_PAGEABLE or
+ *	  DDI_UMEM_TRASH
+ * @cookiep: receives the cookie for devmap_umem_setup(9F), or NULL
+ *
+ * The memory is zeroed.  A DDI_UMEM_TRASH cookie has no memory of its own:
+ * every page mapped through it is the host's shared trash page, and the
+ * function returns NULL with a valid cookie, as in Solaris.
+ *
+ * Return: the kernel address, or NULL for size 0, a TRASH cookie, or a
+ * DDI_UMEM_NOSLEEP allocation that failed (then *cookiep is NULL).
+ */
+void *ddi_umem_alloc(size_t size, int flag, ddi_umem_cookie_t *cookiep)
+{
+	int kmflags = (flag & DDI_UMEM_NOSLEEP) ? DMH_NOSLEEP : DMH_SLEEP;
+	struct ddi_umem_cookie *cp;
+
+	if (!cookiep)
+		return NULL;
+	*cookiep = NULL;
+	if (size == 0)
+		return NULL;
+	cp = dmh_zalloc(sizeof(*cp), kmflags);
+	if (!cp)
+		return NULL;
+	cp->size = dm_round_up(size);
+	cp->refcnt = 1;
+	if ((flag & DDI_UMEM_TRASH) && !(flag & DDI_UMEM_PAGEABLE)) {
+		cp->type = DM_UMEM_TRASH;
+	} else {
+		cp->type = DM_UMEM_KMEM;
+		cp->cvaddr = dmh_umem_alloc(cp->size, kmflags);
+		if (!cp->cvaddr) {
+			dmh_free(cp, sizeof(*cp));
+			return NULL;
+		}
+	}
+	*cookiep = cp;
+	return cp->cvaddr;
+}
+
+/**
+ * ddi_umem_free() - free memory from ddi_umem_alloc(9F)
+ * @cookie: the cookie; NULL does nothing
+ *
+ * Memory still mapped by a process stays until its last mapping goes.  A
+ * second free of a cookie whose memory is still mapped is reported and
+ * ignored.
+ */
+void ddi_umem_free(ddi_umem_cookie_t cookie)
+{
+	struct ddi_umem_cookie *cp = cookie;
+	bool twice;
+
+	if (!cp)
+		return;
+	dmh_mutex_enter(&dm_umem_lock);
+	twice = cp->freed;
+	cp->freed = true;
+	dmh_mutex_exit(&dm_umem_lock);
+	if (twice) {
+		dmh_log(DM_CE_WARN, "ddi_umem_free: cookie freed twice");
+		return;
+	}
+	dm_cookie_rele(cp);
+}
