@@ -22,17 +22,34 @@ HDRS := $(wildcard include/*/*.h core/*.h tests/sim/*.h tests/sim/*/*.h \
 
 TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 SAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
+LIB := $(BUILD)/libdmsim.a
+SAN_LIB := $(BUILD)/san/libdmsim.a
 
 .PHONY: all check check-unit format clean
 all: $(TESTS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_SRCS) $(HDRS)
+# the core, the simulated host and the test drivers, once per flavour
+$(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -o $@ $< $(LIB_SRCS) -lpthread
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -c -o $@ $<
 
-$(BUILD)/san/tests/%: tests/unit/%.c $(LIB_SRCS) $(HDRS)
+$(BUILD)/san/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) -o $@ $< $(LIB_SRCS) -lpthread
+	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) -c -o $@ $<
+
+$(LIB): $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+	$(AR) rcs $@ $^
+
+$(SAN_LIB): $(patsubst %.c,$(BUILD)/san/obj/%.o,$(LIB_SRCS))
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -o $@ $< $(LIB) -lpthread
+
+$(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) -o $@ $< $(SAN_LIB) -lpthread
 
 check: $(TESTS) $(SAN_TESTS)
 	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS)

@@ -109,7 +109,11 @@ static int td_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
 	c->rw = rw;
 	switch (td.access) {
 	case TD_ACC_ERR:
+		if (td.access_err_times && td.access_err_times-- == 1)
+			td.access = TD_ACC_LOAD;
 		return td.access_err;
+	case TD_ACC_HOOK:
+		return td.hook(dhp, off, len, type, rw);
 	case TD_ACC_NOLOAD:
 		return 0;
 	case TD_ACC_LOAD_RW:
@@ -125,6 +129,21 @@ static int td_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
 	default:
 		return devmap_load(dhp, off, len, type, rw);
 	}
+}
+
+int td_access_other(devmap_cookie_t dhp, void *pvtp, offset_t off,
+		    size_t len, uint_t type, uint_t rw)
+{
+	td_record('a', dhp, pvtp, off, len);
+	return devmap_load(dhp, off, len, type, rw);
+}
+
+int td_mmap(dev_t dev, off_t off, uint_t prot)
+{
+	if (off < 0 || (size_t)off >= td.dip->regs[0].size)
+		return -1;
+	td_record('P', NULL, NULL, off, 0);
+	return (int)(td.dip->regs[0].pfn0 + btop(off));
 }
 
 static int td_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
@@ -174,6 +193,10 @@ static int td_setup(devmap_cookie_t dhp, struct td_region *r, bool devmem)
 		cb.devmap_access = NULL;
 	else if (td.access == TD_ACC_DEFAULT)
 		cb.devmap_access = devmap_default_access;
+	if (r->access_fn)
+		cb.devmap_access = r->access_fn;
+	if (r->rev)
+		cb.devmap_rev = r->rev;
 	if (r->no_callbacks)
 		cbp = NULL;
 	/* the framework copies the vector: scribble on ours afterwards */
@@ -235,6 +258,11 @@ struct cb_ops td_cb_ops = {
 	.cb_flag = D_NEW | D_MP | D_DEVMAP,
 	.cb_rev = CB_REV,
 };
+
+void td_rewind(void)
+{
+	td_calls = 0;
+}
 
 void td_reset(dev_info_t *dip)
 {

@@ -24,7 +24,8 @@ enum td_access {
 	TD_ACC_LOAD_RW,	/* devmap_load with td.load_rw, return its result */
 	TD_ACC_CTXMGT,	/* devmap_do_ctxmgt with a context switch */
 	TD_ACC_CTXNULL,	/* devmap_do_ctxmgt with a NULL ctxmgt */
-	TD_ACC_SIBLING	/* load td.sibling (all of it) and the faulting page */
+	TD_ACC_SIBLING,	/* load td.sibling (all of it) and the faulting page */
+	TD_ACC_HOOK	/* return td.hook(...) */
 };
 
 struct td_region {
@@ -38,6 +39,8 @@ struct td_region {
 	ddi_device_acc_attr_t *attr;
 	ddi_umem_cookie_t cookie;
 	bool no_callbacks;	/* pass NULL callbackops */
+	void *access_fn;	/* overrides the access callback of this handle */
+	int rev;		/* devmap_rev to pass (0: DEVMAP_OPS_REV) */
 };
 
 struct td_config {
@@ -49,6 +52,9 @@ struct td_config {
 	int map_fail_at;	/* devmap_map of this handle (1-based) fails */
 	enum td_access access;
 	int access_err;
+	int access_err_times;	/* TD_ACC_ERR: fail this often, then load */
+	int (*hook)(devmap_cookie_t dhp, offset_t off, size_t len,
+		    uint_t type, uint_t rw);
 	uint_t load_rw;
 	int ctx_err;		/* the context switch returns this */
 	int dup_ret;
@@ -81,6 +87,13 @@ extern struct cb_ops td_cb_ops;
 extern struct devmap_callback_ctl td_callbacks;
 
 void td_reset(dev_info_t *dip);
+/* The next devmap(9E) call uses region 0 again (a new mmap). */
+void td_rewind(void);
+/* An access callback other than tdrv's own that loads like it. */
+int td_access_other(devmap_cookie_t dhp, void *pvtp, offset_t off,
+		    size_t len, uint_t type, uint_t rw);
+/* A page-frame mmap(9E) over register set 0 of td.dip. */
+int td_mmap(dev_t dev, off_t off, uint_t prot);
 int td_count(char what);
 struct td_call *td_nth(char what, int n);	/* n-th call of a kind, 0-based */
 
