@@ -58,6 +58,7 @@ struct sim_vma {
 };
 
 struct sim_proc {
+	pthread_rwlock_t mmu;	/* page tables and VMA list vs. accesses */
 	int pid;
 	struct as *as;
 	uint_t model;

@@ -262,6 +262,7 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	uintptr_t start = dm_handle_uvaddr(dhp) + soff;
 	uintptr_t page = f ? f->addr & ~(uintptr_t)PAGEOFFSET : 0;
 	struct dm_backing b;
+	struct sim_proc *proc;
 	struct sim_vma *v;
 	faultcode_t fc;
 	void *ptr;
@@ -275,11 +276,15 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	ptr = b.kind == DM_BK_PFN ? sim_pfn_ptr(b.pfn) : b.kva;
 	if (!ptr)
 		return FC_MAKE_ERR(EFAULT);
+	proc = dm_as_host(f->as);
+	pthread_rwlock_wrlock(&proc->mmu);
 	v = sim_vma_of(f->as, page);
+	if (v)
+		v->pte[(page - v->start) >> PAGESHIFT] =
+			(struct sim_pte){ .page = ptr, .cache = b.cache };
+	pthread_rwlock_unlock(&proc->mmu);
 	if (!v)
 		return FC_NOMAP;
-	v->pte[(page - v->start) >> PAGESHIFT] =
-		(struct sim_pte){ .page = ptr, .cache = b.cache };
 	sim_count(&sim_stats.loads, 1);
 	return 0;
 }
@@ -290,10 +295,12 @@ void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len)
 	uintptr_t start = dm_handle_uvaddr(dhp) + soff, end = start + len;
 	struct sim_vma *v;
 
+	pthread_rwlock_wrlock(&p->mmu);
 	for (v = p->vmas; v; v = v->next)
 		for (uintptr_t a = v->start; a < v->end; a += PAGESIZE)
 			if (a >= start && a < end)
 				v->pte[(a - v->start) >> PAGESHIFT].page = NULL;
+	pthread_rwlock_unlock(&p->mmu);
 	sim_count(&sim_stats.unloads, 1);
 }
 

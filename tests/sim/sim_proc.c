@@ -25,6 +25,7 @@ struct sim_proc *sim_proc_create(uint_t model)
 	p->model = model;
 	p->next_va = SIM_VA_BASE;
 	p->as = dm_as_create(p);
+	pthread_rwlock_init(&p->mmu, NULL);
 	return p;
 }
 
@@ -73,20 +74,30 @@ static void sim_vma_isolate(struct sim_proc *p, uintptr_t start,
 	}
 }
 
-static bool sim_seg_in_use(struct sim_proc *p, struct dm_seg *seg)
+static bool sim_seg_in_list(struct sim_vma *v, struct dm_seg *seg)
 {
-	for (struct sim_vma *v = p->vmas; v; v = v->next)
+	for (; v; v = v->next)
 		if (v->seg == seg)
 			return true;
 	return false;
 }
 
-/* Remove whole VMAs inside [start, end), as munmap does. */
+static bool sim_seg_in_use(struct sim_proc *p, struct dm_seg *seg)
+{
+	return sim_seg_in_list(p->vmas, seg);
+}
+
+/*
+ * Remove whole VMAs inside [start, end), as munmap does: detach them (and
+ * so their translations) under the MMU lock, then tell the core, which may
+ * call the driver, with no sim lock held.
+ */
 static void sim_unmap_range(struct sim_proc *p, uintptr_t start,
 			    uintptr_t end)
 {
-	struct sim_vma **pp = &p->vmas, *v;
+	struct sim_vma **pp = &p->vmas, *v, *doomed = NULL;
 
+	pthread_rwlock_wrlock(&p->mmu);
 	sim_vma_isolate(p, start, end);
 	while ((v = *pp)) {
 		if (v->start < start || v->end > end) {
@@ -94,8 +105,14 @@ static void sim_unmap_range(struct sim_proc *p, uintptr_t start,
 			continue;
 		}
 		*pp = v->next;
+		v->next = doomed;
+		doomed = v;
+	}
+	pthread_rwlock_unlock(&p->mmu);
+	while ((v = doomed)) {
+		doomed = v->next;
 		dm_seg_unmap(v->seg, v->start, v->end - v->start);
-		if (!sim_seg_in_use(p, v->seg))
+		if (!sim_seg_in_use(p, v->seg) && !sim_seg_in_list(doomed, v->seg))
 			dm_seg_destroy(v->seg);
 		free(v->pte);
 		free(v);
@@ -145,7 +162,9 @@ static int sim_mmap_common(struct sim_proc *p, dev_t dev, offset_t off,
 	err = dm_seg_map(p->as, &req);
 	if (err)
 		return err;
+	pthread_rwlock_wrlock(&p->mmu);
 	sim_vma_new(p, va, va + len, prot, req.seg, dev);
+	pthread_rwlock_unlock(&p->mmu);
 	*vap = va;
 	return 0;
 }
@@ -201,6 +220,7 @@ int sim_mprotect(struct sim_proc *p, uintptr_t va, size_t len, uint_t prot)
 		if (err)
 			return err;
 	}
+	pthread_rwlock_wrlock(&p->mmu);
 	sim_vma_isolate(p, va, end);
 	for (struct sim_vma *v = p->vmas; v; v = v->next) {
 		if (v->start < va || v->end > end)
@@ -208,6 +228,7 @@ int sim_mprotect(struct sim_proc *p, uintptr_t va, size_t len, uint_t prot)
 		v->prot = prot;
 		memset(v->pte, 0, btop(v->end - v->start) * sizeof(*v->pte));
 	}
+	pthread_rwlock_unlock(&p->mmu);
 	return 0;
 }
 
@@ -234,6 +255,7 @@ struct sim_proc *sim_fork(struct sim_proc *p, int *errp)
 		while (n--)
 			dm_seg_destroy(to[n]);
 		dm_as_rele(c->as);
+		pthread_rwlock_destroy(&c->mmu);
 		free(c);
 		return NULL;
 	}
@@ -251,6 +273,7 @@ void sim_exit(struct sim_proc *p)
 	sim_run(p);
 	sim_unmap_range(p, 0, UINTPTR_MAX & ~(uintptr_t)PAGEOFFSET);
 	dm_as_rele(p->as);
+	pthread_rwlock_destroy(&p->mmu);
 	free(p);
 }
 
@@ -276,7 +299,11 @@ static int sim_signal(struct sim_proc *p, int sig, faultcode_t fc)
 	return sig;
 }
 
-/* Make one access by @p at @va possible, faulting as often as needed. */
+/*
+ * Make one access by @p at @va possible, faulting as often as needed.  On
+ * success the MMU lock is held for reading, so no other process can take
+ * the translation away until the access is done (a TLB shootdown).
+ */
 static int sim_touch(struct sim_proc *p, uintptr_t va, uint_t rw,
 		     struct sim_pte **ptep)
 {
@@ -288,12 +315,14 @@ static int sim_touch(struct sim_proc *p, uintptr_t va, uint_t rw,
 
 	sim_run(p);
 	for (tries = 0; tries < SIM_MAX_TRIES; tries++) {
-		struct sim_vma *v = sim_find(p, va);
+		struct sim_vma *v;
 
-		if (!v)
-			return sim_signal(p, SIGSEGV, FC_NOMAP);
-		if (!(v->prot & need[rw]))
-			return sim_signal(p, SIGSEGV, FC_PROT);
+		pthread_rwlock_rdlock(&p->mmu);
+		v = sim_find(p, va);
+		if (!v || !(v->prot & need[rw])) {
+			pthread_rwlock_unlock(&p->mmu);
+			return sim_signal(p, SIGSEGV, v ? FC_PROT : FC_NOMAP);
+		}
 		*ptep = &v->pte[(va - v->start) >> PAGESHIFT];
 		if ((*ptep)->page)
 			return 0;
@@ -301,6 +330,7 @@ static int sim_touch(struct sim_proc *p, uintptr_t va, uint_t rw,
 		f.seg = v->seg;
 		f.addr = va;
 		f.rw = rw;
+		pthread_rwlock_unlock(&p->mmu);
 		p->faults++;
 		switch (dm_fault(&f)) {
 		case DM_FAULT_DONE:
@@ -326,8 +356,10 @@ int sim_read(struct sim_proc *p, uintptr_t va, void *buf, size_t n)
 	struct sim_pte *pte;
 	int sig = sim_touch(p, va, DEVMAP_READ, &pte);
 
-	if (!sig)
+	if (!sig) {
 		memcpy(buf, (char *)pte->page + (va & PAGEOFFSET), n);
+		pthread_rwlock_unlock(&p->mmu);
+	}
 	return sig;
 }
 
@@ -336,16 +368,21 @@ int sim_write(struct sim_proc *p, uintptr_t va, const void *buf, size_t n)
 	struct sim_pte *pte;
 	int sig = sim_touch(p, va, DEVMAP_WRITE, &pte);
 
-	if (!sig)
+	if (!sig) {
 		memcpy((char *)pte->page + (va & PAGEOFFSET), buf, n);
+		pthread_rwlock_unlock(&p->mmu);
+	}
 	return sig;
 }
 
 int sim_exec(struct sim_proc *p, uintptr_t va)
 {
 	struct sim_pte *pte;
+	int sig = sim_touch(p, va, DEVMAP_EXEC, &pte);
 
-	return sim_touch(p, va, DEVMAP_EXEC, &pte);
+	if (!sig)
+		pthread_rwlock_unlock(&p->mmu);
+	return sig;
 }
 
 uint32_t sim_read32(struct sim_proc *p, uintptr_t va, int *sigp)
