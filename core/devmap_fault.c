@@ -6,11 +6,13 @@
  *
  * Outcomes follow Solaris: a nonzero devmap_access return e becomes
  * FC_MAKE_ERR(e), which is SIGBUS, except EINTR (4), which retries so a
- * pending signal is taken.  Two illumos livelocks are closed here: an
- * access callback that returns 0 without loading the faulting page is
- * called again a bounded number of times and then gets SIGBUS; and a
- * returned FC_PROT (also 4) that came from devmap_load is a protection
- * error (SIGSEGV), not a retry.
+ * pending signal is taken.  Where illumos goes wrong we do not: an access
+ * callback that returns 0 without loading the faulting page is called
+ * again a bounded number of times and then gets SIGBUS (illumos livelocks);
+ * and a callback that passes on the error devmap_load(9F) just gave it
+ * gets that fault code itself, so FC_PROT is SIGSEGV (illumos takes it for
+ * EINTR and livelocks) and FC_NOMAP on a DEVMAP_MAPPING_INVALID handle is
+ * SIGSEGV as without a callback (illumos: SIGBUS).
  */
 #include "dm_impl.h"
 
@@ -90,8 +92,8 @@ static enum dm_fault_result dm_devmap_fault(struct dm_fault *f,
 	dm_fault_exit(f, f->as);
 	if (f->wait_ctx)
 		return DM_FAULT_WAIT;
-	if (ret == FC_PROT && f->load_fc == FC_PROT)
-		return dm_fault_outcome(f, FC_PROT);
+	if (ret && ret == f->load_fc)
+		return dm_fault_outcome(f, f->load_fc);
 	if (ret)
 		return dm_fault_outcome(f, dm_fc_make_err(ret));
 	if (i == DM_NOLOAD_MAX) {

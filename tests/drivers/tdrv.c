@@ -153,7 +153,7 @@ static int td_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 	if (++td_dups == td.dup_fail_at)
 		return td.dup_ret;
 	*new_pvtp = td_pvt_new();
-	return 0;
+	return td.dup_hook ? td.dup_hook(new_dhp) : 0;
 }
 
 /* The man page's protocol: new private data per surviving piece. */
@@ -173,7 +173,8 @@ static void td_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off,
 		*new_pvtp1 = td_pvt_new();
 	if (new_dhp2)
 		*new_pvtp2 = td_pvt_new();
-	td_pvt_free(pvtp);
+	if (!td.no_dup)		/* shared private data is the test's to free */
+		td_pvt_free(pvtp);
 }
 
 struct devmap_callback_ctl td_callbacks = {
@@ -191,6 +192,8 @@ static int td_setup(devmap_cookie_t dhp, struct td_region *r, bool devmem)
 
 	if (td.access == TD_ACC_NONE)
 		cb.devmap_access = NULL;
+	if (td.no_dup)
+		cb.devmap_dup = NULL;
 	else if (td.access == TD_ACC_DEFAULT)
 		cb.devmap_access = devmap_default_access;
 	if (r->access_fn)

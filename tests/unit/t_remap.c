@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Remapping live handles: reference checklist rows 46-48
+ * (DEVMAP_MAPPING_INVALID, devmap_devmem_remap, devmap_umem_remap with the
+ * trash page), including remaps from inside devmap_access and devmap_dup.
+ */
+#include "fixture.h"
+
+static void test_invalid(void)
+{
+	struct sim_proc *p = fx_begin(1);
+	ddi_umem_cookie_t ck;
+	uintptr_t va;
+
+	td.region[0].flags = DEVMAP_MAPPING_INVALID | DEVMAP_ALLOW_REMAP;
+	is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va), 0,
+	   "row 46: devmem MAPPING_INVALID|ALLOW_REMAP maps");
+	is(sim_write32(p, va, 1), SIGSEGV, "row 46: ... access -> SIGSEGV");
+	is(p->sig_fc, FC_NOMAP, "row 46: ... FC_NOMAP");
+	sim_exit(p);
+
+	ddi_umem_alloc(P, DDI_UMEM_SLEEP, &ck);
+	p = fx_begin(1);
+	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
+					   .len = P,
+					   .flags = DEVMAP_MAPPING_INVALID |
+						    DEVMAP_ALLOW_REMAP };
+	sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
+	is(sim_write32(p, va, 1), SIGSEGV,
+	   "row 46: umem MAPPING_INVALID access -> SIGSEGV (illumos dereferences NULL)");
+	sim_exit(p);
+	ddi_umem_free(ck);
+}
+
+static void test_devmem_remap(void)
+{
+	struct sim_proc *p = fx_begin(2);
+	ddi_device_acc_attr_t wc = { DDI_DEVICE_ATTR_V0, DDI_NEVERSWAP_ACC,
+				     DDI_MERGING_OK_ACC, 0 };
+	uintptr_t va;
+
+	sim_mmap(p, TD_DEV, 0, 2 * P, RW, MAP_SHARED, &va);
+	sim_read32(p, va, NULL);
+	devmap_cookie_t dhp = td_nth('A', 0)->dhp;
+	is(devmap_devmem_remap(dhp, fx_dip, 1, 0, 2 * P, PROT_ALL, 0, NULL),
+	   DDI_FAILURE, "row 47: devmem_remap without ALLOW_REMAP -> -1");
+	sim_exit(p);
+
+	p = fx_begin(2);
+	td.region[0].flags = DEVMAP_ALLOW_REMAP;
+	sim_mmap(p, TD_DEV, 0, 2 * P, RW, MAP_SHARED, &va);
+	sim_write32(p, va + P, 0x10);
+	dhp = td_nth('A', 0)->dhp;
+	is(devmap_devmem_remap(dhp, fx_dip, 1, 0, 2 * P, PROT_ALL, 0x4, NULL),
+	   DDI_FAILURE, "row 47: flags other than 0/MAPPING_INVALID -> -1");
+	is(devmap_devmem_remap(dhp, fx_dip, 1, 0, P, PROT_ALL, 0, NULL),
+	   DDI_FAILURE,
+	   "row 47: a new region smaller than the handle -> -1 (illumos maps past it)");
+	is(devmap_devmem_remap(dhp, fx_dip, 1, 0, 2 * P,
+			       PROT_READ | PROT_USER, 0, NULL),
+	   DDI_FAILURE, "row 47: maxprot below the mapping's prot -> -1");
+	is(devmap_devmem_remap(dhp, fx_dip, 7, 0, 2 * P, PROT_ALL, 0, NULL),
+	   DDI_FAILURE, "row 47: bad register set -> -1");
+	ok(sim_pte(p, va + P)->page != NULL, "row 47: ... failures change nothing");
+	is(devmap_devmem_remap(dhp, fx_dip, 1, 0, 2 * P, PROT_ALL, 0, &wc),
+	   DDI_SUCCESS, "row 47: remap to register set 1");
+	ok(sim_pte(p, va + P)->page == NULL, "row 47: ... unloads the whole handle");
+	sim_write32(p, va + P, 0x20);
+	is(*(uint32_t *)fx_reg(1, P), 0x20, "row 47: ... next access loads the new pfn");
+	is(sim_pte(p, va + P)->cache, DM_CACHE_WC, "row 47: ... with the new attributes");
+	is(*(uint32_t *)fx_reg(0, P), 0x10, "row 47: the old page is untouched");
+	is(devmap_devmem_remap(dhp, fx_dip, 0, 0, 0, PROT_ALL,
+			       DEVMAP_MAPPING_INVALID, NULL),
+	   DDI_FAILURE, "row 47: length 0 cannot cover the handle");
+	is(devmap_devmem_remap(dhp, fx_dip, 0, 0, 2 * P, PROT_ALL,
+			       DEVMAP_MAPPING_INVALID, NULL),
+	   DDI_SUCCESS, "row 47: remap to MAPPING_INVALID");
+	is(sim_write32(p, va, 1), SIGSEGV, "row 47: ... then access -> SIGSEGV");
+	sim_exit(p);
+}
+
+static int remap_hook(devmap_cookie_t dhp, offset_t off, size_t len,
+		      uint_t type, uint_t rw)
+{
+	if (devmap_devmem_remap(dhp, fx_dip, 2, 0, P, PROT_ALL, 0, NULL))
+		return EIO;
+	return devmap_load(dhp, off, len, type, rw);
+}
+
+static int dup_invalidate(devmap_cookie_t new_dhp)
+{
+	return devmap_devmem_remap(new_dhp, fx_dip, 0, 0, P, PROT_ALL,
+				   DEVMAP_MAPPING_INVALID, NULL) ? EIO : 0;
+}
+
+static void test_remap_in_callbacks(void)
+{
+	struct sim_proc *p = fx_begin(1), *c;
+	uintptr_t va;
+	int err;
+
+	td.region[0].flags = DEVMAP_ALLOW_REMAP;
+	td.access = TD_ACC_HOOK;
+	td.hook = remap_hook;
+	sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
+	is(sim_write32(p, va, 0x99), 0, "row 47: remap from inside devmap_access");
+	is(*(uint32_t *)fx_reg(2, 0), 0x99, "row 47: ... the access went to the new page");
+	sim_exit(p);
+
+	p = fx_begin(1);
+	td.region[0].flags = DEVMAP_ALLOW_REMAP;
+	td.dup_hook = dup_invalidate;
+	sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
+	c = sim_fork(p, &err);
+	is(err, 0, "row 47: remap of new_dhp inside devmap_dup (hermon revokes the child)");
+	is(sim_write32(c, va, 1), SIGSEGV, "row 47: ... the child's access -> SIGSEGV");
+	is(sim_write32(p, va, 1), 0, "row 47: ... the parent's still works");
+	sim_exit(c);
+	sim_exit(p);
+}
+
+static void test_umem_remap(void)
+{
+	ddi_umem_cookie_t ck, ck2, trash;
+	char *kva = ddi_umem_alloc(2 * P, DDI_UMEM_SLEEP, &ck);
+	char *kva2 = ddi_umem_alloc(2 * P, DDI_UMEM_SLEEP, &ck2);
+	struct sim_proc *p = fx_begin(1);
+	uintptr_t va;
+
+	is(ddi_umem_alloc(2 * P, DDI_UMEM_TRASH, &trash) == NULL && trash, 1,
+	   "row 49: a TRASH cookie: NULL returned, valid cookie");
+	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
+					   .len = 2 * P };
+	sim_mmap(p, TD_DEV, 0, 2 * P, RW, MAP_SHARED, &va);
+	sim_write32(p, va, 1);
+	devmap_cookie_t dhp = td_nth('A', 0)->dhp;
+	is(devmap_umem_remap(dhp, fx_dip, ck2, 0, 2 * P, PROT_ALL, 0, NULL),
+	   DDI_FAILURE, "row 48: umem_remap without ALLOW_REMAP -> -1");
+	sim_exit(p);
+
+	p = fx_begin(1);
+	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
+					   .len = 2 * P,
+					   .flags = DEVMAP_ALLOW_REMAP };
+	sim_mmap(p, TD_DEV, 0, 2 * P, RW, MAP_SHARED, &va);
+	sim_write32(p, va, 0x1234);
+	dhp = td_nth('A', 0)->dhp;
+	is(devmap_umem_remap(dhp, fx_dip, NULL, 0, 2 * P, PROT_ALL, 0, NULL),
+	   DDI_FAILURE, "row 48: NULL cookie -> -1 (illumos dereferences it)");
+	is(devmap_umem_remap(dhp, fx_dip, ck2, P, P, PROT_ALL, 0, NULL),
+	   DDI_FAILURE, "row 48: a region smaller than the handle -> -1");
+	is(devmap_umem_remap(dhp, fx_dip, ck2, P, 2 * P, PROT_ALL, 0, NULL),
+	   DDI_FAILURE, "row 48: off + len past the cookie -> -1");
+	is(devmap_umem_remap(dhp, fx_dip, ck2, 0, 2 * P, PROT_ALL,
+			     IOMEM_DATA_UNCACHED | IOMEM_DATA_UC_WR_COMBINE,
+			     NULL),
+	   DDI_FAILURE, "row 48: two cache attributes -> -1");
+	is(devmap_umem_remap(dhp, fx_dip, ck2, 0, 2 * P, PROT_ALL,
+			     IOMEM_DATA_UNCACHED, NULL),
+	   DDI_SUCCESS, "row 48: remap to another cookie, uncached");
+	sim_write32(p, va + 4, 0x77);
+	ok(*(uint32_t *)(kva2 + 4) == 0x77 && *(uint32_t *)kva == 0x1234,
+	   "row 48: accesses reach the new memory only");
+	is(sim_pte(p, va)->cache, DM_CACHE_UC, "row 48: ... uncached");
+	is(devmap_umem_remap(dhp, fx_dip, trash, 0, 2 * P, PROT_ALL, 0, NULL),
+	   DDI_SUCCESS, "row 48: remap to the trash cookie (winlock)");
+	is(sim_write32(p, va + 8, 0xdead), 0, "row 48: a write to the trash page");
+	is(sim_read32(p, va + P + 8, NULL), 0xdead,
+	   "row 48: every page of the handle is the one trash page");
+	ok(*(uint32_t *)(kva2 + 8) == 0, "row 48: ... the real memory is untouched");
+	sim_exit(p);
+	ddi_umem_free(trash);
+	ddi_umem_free(ck2);
+	ddi_umem_free(ck);
+}
+
+int main(void)
+{
+	fx_init();
+	test_invalid();
+	test_devmem_remap();
+	test_remap_in_callbacks();
+	test_umem_remap();
+	return fx_done();
+}
