@@ -101,8 +101,7 @@ enum dm_ctx_state dm_ctx_enter(struct dm_ctx *ctx, struct dm_fault *f,
 }
 
 /* After the switch: hold the context for @ticks if it succeeded. */
-void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks,
-		 bool ok)
+void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks, bool ok)
 {
 	dmh_mutex_enter(&ctx->lock);
 	ctx->busy = false;
@@ -161,8 +160,8 @@ int dm_fault_wait(struct dm_fault *f)
  *
  * Return: 0, or FC_HWERR when @ctxmgt is NULL or fails.
  */
-int devmap_do_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
-		     size_t len, uint_t type, uint_t rw,
+int devmap_do_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		     uint_t type, uint_t rw,
 		     int (*ctxmgt)(devmap_cookie_t, void *, offset_t, size_t,
 				   uint_t, uint_t))
 {

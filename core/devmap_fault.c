@@ -56,8 +56,8 @@ static faultcode_t dm_fault_load(struct dm_fault *f, struct devmap_handle *dhp)
  * The translation is valid (or, with @always, needs no driver): load it.
  * Returns false when the driver must be asked.
  */
-bool dm_fault_fast(struct dm_fault *f, struct devmap_handle *dhp,
-			  bool always, faultcode_t *fcp)
+bool dm_fault_fast(struct dm_fault *f, struct devmap_handle *dhp, bool always,
+		   faultcode_t *fcp)
 {
 	bool done;
 

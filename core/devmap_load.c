@@ -16,8 +16,7 @@
  * @off is a user (mmap) offset, else an offset from the handle start.
  */
 static faultcode_t dm_range(const struct devmap_handle *dhp, offset_t off,
-			    size_t len, bool user, size_t *soffp,
-			    size_t *lenp)
+			    size_t len, bool user, size_t *soffp, size_t *lenp)
 {
 	offset_t rel = user ? off - dhp->dh_uoff : off;
 	size_t start, end;
@@ -64,8 +63,8 @@ faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
 }
 
 /* Make a range of @dhp invalid and remove its translations. */
-faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off,
-			  size_t len, bool user)
+faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off, size_t len,
+			  bool user)
 {
 	size_t soff, rlen;
 	faultcode_t fc;
@@ -203,8 +202,8 @@ faultcode_t dm_handle_backing(struct devmap_handle *dhp, size_t soff,
 		b->kind = DM_BK_KVA;
 		b->kva = dhp->dh_cookie->type == DM_UMEM_TRASH ?
 				 dmh_trash_page() :
-				 (char *)dhp->dh_cookie->cvaddr +
-					 dhp->dh_roff + soff;
+				 (char *)dhp->dh_cookie->cvaddr + dhp->dh_roff +
+					 soff;
 		return 0;
 	case DM_DH_CBMMAP:
 		pfn = dhp->dh_seg->s_cb->cb_mmap(dhp->dh_seg->s_dev,

@@ -62,8 +62,8 @@ static void dm_remap_commit(struct devmap_handle *h,
  * Return: DDI_SUCCESS, or DDI_FAILURE (the handle is unchanged).
  */
 int devmap_devmem_remap(devmap_cookie_t dhp, dev_info_t *dip, uint_t rnumber,
-			offset_t roff, size_t len, uint_t maxprot,
-			uint_t flags, ddi_device_acc_attr_t *accattrp)
+			offset_t roff, size_t len, uint_t maxprot, uint_t flags,
+			ddi_device_acc_attr_t *accattrp)
 {
 	struct devmap_handle *h = dhp, n = { .dh_kind = DM_DH_DEVMEM };
 

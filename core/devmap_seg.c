@@ -70,8 +70,8 @@ static void dm_unmap_cb(struct devmap_handle *dhp, offset_t off, size_t len,
 			struct devmap_handle *n1, struct devmap_handle *n2)
 {
 	void (*unmap)(devmap_cookie_t, void *, offset_t, size_t,
-		      devmap_cookie_t, void **, devmap_cookie_t, void **) =
-		dhp->dh_callbackops.devmap_unmap;
+		      devmap_cookie_t, void **, devmap_cookie_t,
+		      void **) = dhp->dh_callbackops.devmap_unmap;
 
 	if (!dm_is_stub((const void *)unmap))
 		unmap(dhp, dhp->dh_pvtp, off, len, n1, n1 ? &n1->dh_pvtp : NULL,
@@ -120,8 +120,10 @@ static int dm_devmap_dup(struct dm_seg *seg, struct dm_seg *child)
 int dm_seg_dup(struct dm_seg *seg, struct as *child, void *host,
 	       struct dm_seg **childp)
 {
-	struct dm_map_req req = { .dev = seg->s_dev, .cb = seg->s_cb,
-				  .flags = seg->s_flags, .model = seg->s_model,
+	struct dm_map_req req = { .dev = seg->s_dev,
+				  .cb = seg->s_cb,
+				  .flags = seg->s_flags,
+				  .model = seg->s_model,
 				  .host = host };
 	struct dm_seg *cs;
 	int err;
@@ -157,7 +159,7 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 	uintptr_t hs = dhp->dh_uvaddr, he = hs + dhp->dh_len;
 	struct devmap_handle *nd;
 
-	if (addr <= hs) {		/* head */
+	if (addr <= hs) { /* head */
 		dm_unmap_cb(dhp, dhp->dh_uoff, end - hs, NULL, dhp);
 		dmh_mutex_enter(&dhp->dh_lock);
 		dm_handle_cut_head(dhp, end - hs);
@@ -170,13 +172,13 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 			"devmap: no memory to split a handle; unmapping to its end");
 		end = he;
 	}
-	if (nd) {			/* hole: nd is the part above it */
+	if (nd) { /* hole: nd is the part above it */
 		dm_handle_cut_head(nd, end - hs);
 		dm_unmap_cb(dhp, dhp->dh_uoff + (offset_t)(addr - hs),
 			    end - addr, dhp, nd);
 		nd->dh_next = dhp->dh_next;
 		dhp->dh_next = nd;
-	} else {			/* tail */
+	} else { /* tail */
 		dm_unmap_cb(dhp, dhp->dh_uoff + (offset_t)(addr - hs),
 			    he - addr, dhp, NULL);
 	}
@@ -219,8 +221,8 @@ void dm_seg_unmap(struct dm_seg *seg, uintptr_t addr, size_t len)
 			*pp = dhp->dh_next;
 			dm_handle_free(dhp);
 		} else {
-			struct devmap_handle *next = dm_unmap_part(dhp, addr,
-								   end);
+			struct devmap_handle *next =
+				dm_unmap_part(dhp, addr, end);
 
 			while (*pp != next)
 				pp = &(*pp)->dh_next;
@@ -274,8 +276,7 @@ int dm_seg_may_split(const struct dm_seg *seg, uintptr_t addr)
  * Return: 0; EACCES when a handle in the range has a maxprot without @prot;
  * EINVAL when no handle is at @addr.  Nothing changes on error.
  */
-int dm_seg_setprot(struct dm_seg *seg, uintptr_t addr, size_t len,
-		   uint_t prot)
+int dm_seg_setprot(struct dm_seg *seg, uintptr_t addr, size_t len, uint_t prot)
 {
 	uint_t uprot = prot | PROT_USER;
 	uintptr_t end = addr + len;
@@ -291,10 +292,12 @@ int dm_seg_setprot(struct dm_seg *seg, uintptr_t addr, size_t len,
 		    (dhp->dh_maxprot & uprot) != uprot)
 			err = EACCES;
 	for (dhp = seg->s_handles; dhp && !err; dhp = dhp->dh_next) {
-		if (dhp->dh_uvaddr >= end || dhp->dh_uvaddr + dhp->dh_len <= addr)
+		if (dhp->dh_uvaddr >= end ||
+		    dhp->dh_uvaddr + dhp->dh_len <= addr)
 			continue;
 		/* a handle partly covered keeps the union */
-		if (dhp->dh_uvaddr >= addr && dhp->dh_uvaddr + dhp->dh_len <= end)
+		if (dhp->dh_uvaddr >= addr &&
+		    dhp->dh_uvaddr + dhp->dh_len <= end)
 			dhp->dh_prot = uprot;
 		else
 			dhp->dh_prot |= uprot;

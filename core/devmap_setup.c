@@ -31,12 +31,13 @@ static int dm_seg_attach(struct dm_seg *seg)
 		if (err == 0)
 			continue;
 		for (e = seg->s_handles; e != dhp; e = e->dh_next)
-			if (!dm_is_stub((const void *)e->dh_callbackops.devmap_unmap))
+			if (!dm_is_stub((const void *)
+						e->dh_callbackops.devmap_unmap))
 				e->dh_callbackops.devmap_unmap(
 					e, e->dh_pvtp, e->dh_uoff, e->dh_len,
 					NULL, NULL, NULL, NULL);
-		dmh_log(DM_CE_NOTE, "devmap: devmap_map returned %d; mmap fails",
-			err);
+		dmh_log(DM_CE_NOTE,
+			"devmap: devmap_map returned %d; mmap fails", err);
 		return ENXIO;
 	}
 	return 0;
@@ -88,9 +89,8 @@ static int dm_devmap_one(struct dm_seg *seg, const struct dm_map_req *req,
  * Build the handles of a devmap mapping by calling devmap(9E) until the
  * length is covered, check them as a whole, then call devmap_map(9E).
  */
-static int dm_devmap_build(struct as *as, struct dm_map_req *req,
-			   offset_t off, uint_t prot, uint_t maxprot,
-			   uint_t flags)
+static int dm_devmap_build(struct as *as, struct dm_map_req *req, offset_t off,
+			   uint_t prot, uint_t maxprot, uint_t flags)
 {
 	struct dm_seg *seg = dm_seg_alloc(as, req);
 	struct devmap_handle **tail, *dhp;
@@ -242,9 +242,9 @@ int devmap_setup(dev_t dev, offset_t off, ddi_as_handle_t as, caddr_t *addrp,
  *
  * Return: as devmap_setup(9F).
  */
-int ddi_devmap_segmap(dev_t dev, off_t off, ddi_as_handle_t as,
-		      caddr_t *addrp, off_t len, uint_t prot, uint_t maxprot,
-		      uint_t flags, cred_t *cred)
+int ddi_devmap_segmap(dev_t dev, off_t off, ddi_as_handle_t as, caddr_t *addrp,
+		      off_t len, uint_t prot, uint_t maxprot, uint_t flags,
+		      cred_t *cred)
 {
 	return devmap_setup(dev, off, as, addrp, (size_t)len, prot, maxprot,
 			    flags, cred);
@@ -271,7 +271,7 @@ int dm_devmem_cache(const ddi_device_acc_attr_t *attr, enum dm_cache *cachep)
 		return 0;
 	}
 	if (attr->devacc_attr_endian_flags == DDI_STRUCTURE_BE_ACC)
-		return -1;	/* no byte swapping through the MMU */
+		return -1; /* no byte swapping through the MMU */
 	switch (attr->devacc_attr_dataorder) {
 	case DDI_STRICTORDER_ACC:
 		*cachep = DM_CACHE_UC;
@@ -307,7 +307,7 @@ int dm_umem_cache(uint_t flags, const ddi_device_acc_attr_t *attr,
 		*cachep = DM_CACHE_WC;
 		return 0;
 	default:
-		return -1;	/* more than one attribute */
+		return -1; /* more than one attribute */
 	}
 }
 
@@ -340,9 +340,8 @@ static void dm_setup_done(struct devmap_handle *h, dev_info_t *dip,
  * access attribute that cannot be honoured.
  */
 int devmap_devmem_setup(devmap_cookie_t dhp, dev_info_t *dip,
-			struct devmap_callback_ctl *callbackops,
-			uint_t rnumber, offset_t roff, size_t len,
-			uint_t maxprot, uint_t flags,
+			struct devmap_callback_ctl *callbackops, uint_t rnumber,
+			offset_t roff, size_t len, uint_t maxprot, uint_t flags,
 			ddi_device_acc_attr_t *accattrp)
 {
 	struct devmap_handle *h = dhp;

@@ -31,18 +31,18 @@ void *dm_as_host(const struct as *as);
 
 /* An mmap(2) of a character device, as the host hands it to the core. */
 struct dm_map_req {
-	const struct cb_ops *cb;	/* the driver's entry points */
+	const struct cb_ops *cb; /* the driver's entry points */
 	dev_t dev;
-	offset_t off;		/* mmap offset (page aligned) */
-	size_t len;		/* length (page multiple) */
-	uint_t prot;		/* PROT_* asked by mmap */
-	uint_t maxprot;		/* PROT_* the open file allows */
-	uint_t flags;		/* MAP_SHARED or MAP_PRIVATE, MAP_FIXED... */
-	uint_t model;		/* DDI_MODEL_ILP32 or DDI_MODEL_LP64 */
-	uintptr_t addr;		/* user address chosen by the host */
+	offset_t off; /* mmap offset (page aligned) */
+	size_t len; /* length (page multiple) */
+	uint_t prot; /* PROT_* asked by mmap */
+	uint_t maxprot; /* PROT_* the open file allows */
+	uint_t flags; /* MAP_SHARED or MAP_PRIVATE, MAP_FIXED... */
+	uint_t model; /* DDI_MODEL_ILP32 or DDI_MODEL_LP64 */
+	uintptr_t addr; /* user address chosen by the host */
 	cred_t *cred;
-	void *host;		/* the host's per-mapping object */
-	struct dm_seg *seg;	/* out: the new mapping */
+	void *host; /* the host's per-mapping object */
+	struct dm_seg *seg; /* out: the new mapping */
 };
 
 /*
@@ -55,11 +55,11 @@ int dm_seg_map(struct as *as, struct dm_map_req *req);
 
 /* What a fault comes to. */
 enum dm_fault_result {
-	DM_FAULT_DONE,		/* translation valid; resume the access */
-	DM_FAULT_RETRY,		/* nothing loaded; resume and fault again */
-	DM_FAULT_WAIT,		/* call dm_fault_wait() unlocked, then retry */
-	DM_FAULT_SIGBUS,	/* deliver SIGBUS; f->fc says why */
-	DM_FAULT_SIGSEGV	/* deliver SIGSEGV; f->fc says why */
+	DM_FAULT_DONE, /* translation valid; resume the access */
+	DM_FAULT_RETRY, /* nothing loaded; resume and fault again */
+	DM_FAULT_WAIT, /* call dm_fault_wait() unlocked, then retry */
+	DM_FAULT_SIGBUS, /* deliver SIGBUS; f->fc says why */
+	DM_FAULT_SIGSEGV /* deliver SIGSEGV; f->fc says why */
 };
 
 /*
@@ -68,20 +68,20 @@ enum dm_fault_result {
  */
 struct dm_fault {
 	struct dm_seg *seg;
-	uintptr_t addr;		/* faulting user address */
-	uint_t rw;		/* DEVMAP_READ, DEVMAP_WRITE or DEVMAP_EXEC */
-	void *host;		/* host's per-fault data (e.g. struct vm_fault) */
+	uintptr_t addr; /* faulting user address */
+	uint_t rw; /* DEVMAP_READ, DEVMAP_WRITE or DEVMAP_EXEC */
+	void *host; /* host's per-fault data (e.g. struct vm_fault) */
 
-	faultcode_t fc;		/* why, for DM_FAULT_SIG* */
+	faultcode_t fc; /* why, for DM_FAULT_SIG* */
 
 	/* core private */
 	struct dm_fault *next;
 	struct as *as;
 	uintptr_t thread;
 	struct devmap_handle *dhp;
-	size_t soff;		/* faulting page, as an offset in dhp */
-	bool loaded;		/* devmap_load() covered the faulting page */
-	faultcode_t load_fc;	/* last devmap_load() error in this fault */
+	size_t soff; /* faulting page, as an offset in dhp */
+	bool loaded; /* devmap_load() covered the faulting page */
+	faultcode_t load_fc; /* last devmap_load() error in this fault */
 	struct dm_ctx *wait_ctx;
 };
 
@@ -132,8 +132,7 @@ int dm_seg_may_split(const struct dm_seg *seg, uintptr_t addr);
  * mprotect(2) of [addr, addr + len) to @prot: 0 when every handle there
  * allows it, EACCES past a handle's maxprot, EINVAL where no handle is.
  */
-int dm_seg_setprot(struct dm_seg *seg, uintptr_t addr, size_t len,
-		   uint_t prot);
+int dm_seg_setprot(struct dm_seg *seg, uintptr_t addr, size_t len, uint_t prot);
 
 /* The host's object given in dm_map_req.host / dm_seg_dup(). */
 void *dm_seg_host(const struct dm_seg *seg);
@@ -144,9 +143,9 @@ enum dm_cache { DM_CACHE_WB, DM_CACHE_UC, DM_CACHE_WC };
 struct dm_backing {
 	enum dm_backing_kind kind;
 	enum dm_cache cache;
-	unsigned long pfn;	/* DM_BK_PFN: device page frame */
-	void *kva;		/* DM_BK_KVA: kernel memory */
-	uintptr_t uaddr;	/* the user address of that page */
+	unsigned long pfn; /* DM_BK_PFN: device page frame */
+	void *kva; /* DM_BK_KVA: kernel memory */
+	uintptr_t uaddr; /* the user address of that page */
 };
 
 /*

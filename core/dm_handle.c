@@ -105,7 +105,8 @@ bool dm_valid_test(const struct devmap_handle *dhp, size_t soff)
 	size_t pg = soff >> PAGESHIFT;
 
 	return (dhp->dh_valid[pg / DM_BITS_PER_WORD] >>
-		(pg % DM_BITS_PER_WORD)) & 1;
+		(pg % DM_BITS_PER_WORD)) &
+	       1;
 }
 
 void dm_valid_set(struct devmap_handle *dhp, size_t soff, size_t len,
@@ -136,7 +137,8 @@ void dm_handle_cut_head(struct devmap_handle *dhp, size_t cut)
 	for (size_t pg = 0; pg + shift < npg; pg++) {
 		size_t from = pg + shift;
 		bool v = (dhp->dh_valid[from / DM_BITS_PER_WORD] >>
-			  (from % DM_BITS_PER_WORD)) & 1;
+			  (from % DM_BITS_PER_WORD)) &
+			 1;
 
 		dm_valid_set(dhp, pg << PAGESHIFT, PAGESIZE, v);
 	}

@@ -88,8 +88,8 @@ void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len);
  * @roff (page aligned) for @len bytes to a base page frame number.
  * Returns 0, or -1 for a bad register number or range.
  */
-int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff,
-		   size_t len, unsigned long *pfnp);
+int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
+		   unsigned long *pfnp);
 
 /* Messages for a human: level is one of the CE_* values below. */
 #define DM_CE_NOTE 1

@@ -21,9 +21,9 @@
 
 /* A process address space (Solaris struct as). */
 struct as {
-	dmh_mutex_t a_lock;		/* a_faults, a_mapreq, a_refcnt */
-	struct dm_fault *a_faults;	/* faults calling into the driver */
-	struct dm_map_req *a_mapreq;	/* the mmap(2) being set up */
+	dmh_mutex_t a_lock; /* a_faults, a_mapreq, a_refcnt */
+	struct dm_fault *a_faults; /* faults calling into the driver */
+	struct dm_map_req *a_mapreq; /* the mmap(2) being set up */
 	unsigned int a_refcnt;
 	void *a_host;
 };
@@ -35,14 +35,14 @@ struct as {
  * hold time (devmap_set_ctx_timeout) is set.
  */
 struct dm_ctx {
-	struct dm_ctx *next;		/* global list, under dm_ctx_list_lock */
+	struct dm_ctx *next; /* global list, under dm_ctx_list_lock */
 	const void *key;
 	const void *id;
-	unsigned int refcnt;		/* under the list lock */
+	unsigned int refcnt; /* under the list lock */
 	dmh_mutex_t lock;
 	dmh_cond_t cv;
-	bool busy;			/* a switch is running */
-	clock_t hold_until;		/* held for hold_as until this tick */
+	bool busy; /* a switch is running */
+	clock_t hold_until; /* held for hold_as until this tick */
 	struct as *hold_as;
 };
 
@@ -52,16 +52,16 @@ struct ddi_umem_cookie {
 	void *cvaddr;
 	size_t size;
 	enum dm_umem_type type;
-	unsigned int refcnt;	/* the driver's + one per handle; umem lock */
-	bool freed;		/* ddi_umem_free() done, memory still mapped */
+	unsigned int refcnt; /* the driver's + one per handle; umem lock */
+	bool freed; /* ddi_umem_free() done, memory still mapped */
 };
 
 /* What backs a handle. */
 enum dm_dh_kind {
-	DM_DH_NONE,	/* devmap(9E) has not called a setup function yet */
-	DM_DH_DEVMEM,	/* device memory: dh_pfn */
-	DM_DH_UMEM,	/* kernel memory: dh_cookie */
-	DM_DH_CBMMAP	/* legacy: the driver's mmap(9E) gives each pfn */
+	DM_DH_NONE, /* devmap(9E) has not called a setup function yet */
+	DM_DH_DEVMEM, /* device memory: dh_pfn */
+	DM_DH_UMEM, /* kernel memory: dh_cookie */
+	DM_DH_CBMMAP /* legacy: the driver's mmap(9E) gives each pfn */
 };
 
 /* dh_flags bits beyond DEVMAP_SETUP_FLAGS */
@@ -69,51 +69,51 @@ enum dm_dh_kind {
 
 /* A devmap handle: one contiguous piece of a mapping (Solaris dhp). */
 struct devmap_handle {
-	struct devmap_handle *dh_next;	/* next in the segment, by address */
+	struct devmap_handle *dh_next; /* next in the segment, by address */
 	struct dm_seg *dh_seg;
 	/* geometry: changed only with s_lock (writer) and dh_lock held */
-	offset_t dh_uoff;		/* user (mmap) offset of the start */
-	offset_t dh_roff;		/* offset in the register set/cookie */
+	offset_t dh_uoff; /* user (mmap) offset of the start */
+	offset_t dh_roff; /* offset in the register set/cookie */
 	size_t dh_len;
 	uintptr_t dh_uvaddr;
 	/* backing: changed only with dh_lock held (remap) */
 	enum dm_dh_kind dh_kind;
 	enum dm_cache dh_cache;
-	unsigned long dh_pfn;		/* DM_DH_DEVMEM */
-	struct ddi_umem_cookie *dh_cookie;	/* DM_DH_UMEM */
+	unsigned long dh_pfn; /* DM_DH_DEVMEM */
+	struct ddi_umem_cookie *dh_cookie; /* DM_DH_UMEM */
 	uint_t dh_flags;
-	uint_t dh_prot;			/* mmap prot | PROT_USER */
-	uint_t dh_maxprot;		/* setup maxprot & orig */
-	uint_t dh_orig_maxprot;		/* maxprot of the mmap */
+	uint_t dh_prot; /* mmap prot | PROT_USER */
+	uint_t dh_maxprot; /* setup maxprot & orig */
+	uint_t dh_orig_maxprot; /* maxprot of the mmap */
 	dev_info_t *dh_dip;
-	clock_t dh_timeout;		/* context hold, in ticks */
-	void *dh_pvtp;			/* driver private data */
-	struct dm_ctx *dh_ctx;		/* when there is an access callback */
+	clock_t dh_timeout; /* context hold, in ticks */
+	void *dh_pvtp; /* driver private data */
+	struct dm_ctx *dh_ctx; /* when there is an access callback */
 	struct devmap_callback_ctl dh_callbackops;
 	dmh_mutex_t dh_lock;
-	unsigned long *dh_valid;	/* valid bit per page */
-	unsigned long dh_valid_word;	/* dh_valid when it fits a word */
-	size_t dh_valid_words;		/* words allocated, 0 when inline */
+	unsigned long *dh_valid; /* valid bit per page */
+	unsigned long dh_valid_word; /* dh_valid when it fits a word */
+	size_t dh_valid_words; /* words allocated, 0 when inline */
 };
 
 /* Legacy ddi_mapdev(9F) state of a segment. */
 struct dm_mapdev {
 	struct ddi_mapdev_ctl m_ops;
 	void *m_private;
-	dmh_mutex_t m_fault_lock;	/* one mapdev_access per segment */
+	dmh_mutex_t m_fault_lock; /* one mapdev_access per segment */
 };
 
 /* One mmap(2) of a device (Solaris segdev). */
 struct dm_seg {
 	dmh_rwlock_t s_lock;
 	struct as *s_as;
-	struct devmap_handle *s_handles;	/* sorted by dh_uvaddr */
+	struct devmap_handle *s_handles; /* sorted by dh_uvaddr */
 	dev_t s_dev;
 	const struct cb_ops *s_cb;
-	uint_t s_flags;			/* mmap flags */
+	uint_t s_flags; /* mmap flags */
 	uint_t s_model;
 	void *s_host;
-	struct dm_mapdev *s_mapdev;	/* legacy mapping, else NULL */
+	struct dm_mapdev *s_mapdev; /* legacy mapping, else NULL */
 };
 
 #define DM_BITS_PER_WORD (8 * sizeof(unsigned long))
@@ -160,8 +160,8 @@ struct devmap_handle *dm_handle_lookup(struct dm_seg *seg, uintptr_t addr);
 /* Translations (devmap_load.c). */
 faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
 			offset_t off, size_t len, bool user);
-faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off,
-			  size_t len, bool user);
+faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off, size_t len,
+			  bool user);
 struct dm_fault *dm_fault_current(struct as *as);
 
 /* Contexts (devmap_ctx.c). */

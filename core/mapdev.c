@@ -93,8 +93,9 @@ int ddi_mapdev(dev_t dev, off_t offset, ddi_as_handle_t asp, caddr_t *addrp,
 		return ENOMEM;
 	seg->s_flags = flags;
 	seg->s_mapdev = dm_mapdev_alloc(m_ops, private_data);
-	err = seg->s_mapdev ? dm_cbmmap_handle(seg, req, offset, prot,
-						maxprot) : ENOMEM;
+	err = seg->s_mapdev ?
+		      dm_cbmmap_handle(seg, req, offset, prot, maxprot) :
+		      ENOMEM;
 	if (!err) {
 		struct devmap_handle *dhp = seg->s_handles;
 
@@ -155,8 +156,7 @@ int ddi_mapdev_intercept(ddi_mapdev_handle_t handle, off_t offset, off_t len)
  * Return: 0 or a fault code; DDI_FAILURE when @offset is outside the
  * mapping; FC_MAKE_ERR(EINVAL) when the range runs past its end.
  */
-int ddi_mapdev_nointercept(ddi_mapdev_handle_t handle, off_t offset,
-			   off_t len)
+int ddi_mapdev_nointercept(ddi_mapdev_handle_t handle, off_t offset, off_t len)
 {
 	struct devmap_handle *dhp = dm_mapdev_handle(handle);
 
@@ -219,7 +219,7 @@ enum dm_fault_result dm_mapdev_fault(struct dm_fault *f,
 	if (!md->m_ops.mapdev_access)
 		return dm_fault_outcome(f, FC_HWERR);
 	dmh_mutex_enter(&md->m_fault_lock);
-	if (dm_fault_fast(f, dhp, false, &fc)) {	/* done while we waited */
+	if (dm_fault_fast(f, dhp, false, &fc)) { /* done while we waited */
 		dmh_mutex_exit(&md->m_fault_lock);
 		return dm_fault_outcome(f, fc);
 	}

@@ -15,8 +15,12 @@ struct uio;
 struct pollhead;
 struct streamtab;
 struct aio_req;
-typedef enum { PROP_LEN, PROP_LEN_AND_VAL_BUF, PROP_LEN_AND_VAL_ALLOC,
-	       PROP_EXISTS } ddi_prop_op_t;
+typedef enum {
+	PROP_LEN,
+	PROP_LEN_AND_VAL_BUF,
+	PROP_LEN_AND_VAL_ALLOC,
+	PROP_EXISTS
+} ddi_prop_op_t;
 
 #define CB_REV 1
 
@@ -33,11 +37,11 @@ struct cb_ops {
 	int (*cb_devmap)(dev_t dev, devmap_cookie_t dhp, offset_t off,
 			 size_t len, size_t *maplen, uint_t model);
 	int (*cb_mmap)(dev_t dev, off_t off, uint_t prot);
-	int (*cb_segmap)(dev_t dev, off_t off, struct as *asp,
-			 caddr_t *addrp, off_t len, uint_t prot,
-			 uint_t maxprot, uint_t flags, cred_t *credp);
-	int (*cb_chpoll)(dev_t dev, short events, int anyyet,
-			 short *reventsp, struct pollhead **phpp);
+	int (*cb_segmap)(dev_t dev, off_t off, struct as *asp, caddr_t *addrp,
+			 off_t len, uint_t prot, uint_t maxprot, uint_t flags,
+			 cred_t *credp);
+	int (*cb_chpoll)(dev_t dev, short events, int anyyet, short *reventsp,
+			 struct pollhead **phpp);
 	int (*cb_prop_op)(dev_t dev, dev_info_t *dip, ddi_prop_op_t prop_op,
 			  int mod_flags, char *name, caddr_t valuep,
 			  int *length);

@@ -29,13 +29,12 @@ uint_t ddi_model_convert_from(uint_t model);
 int devmap_setup(dev_t dev, offset_t off, ddi_as_handle_t as, caddr_t *addrp,
 		 size_t len, uint_t prot, uint_t maxprot, uint_t flags,
 		 cred_t *cred);
-int ddi_devmap_segmap(dev_t dev, off_t off, ddi_as_handle_t as,
-		      caddr_t *addrp, off_t len, uint_t prot, uint_t maxprot,
-		      uint_t flags, cred_t *cred);
+int ddi_devmap_segmap(dev_t dev, off_t off, ddi_as_handle_t as, caddr_t *addrp,
+		      off_t len, uint_t prot, uint_t maxprot, uint_t flags,
+		      cred_t *cred);
 int devmap_devmem_setup(devmap_cookie_t dhp, dev_info_t *dip,
-			struct devmap_callback_ctl *callbackops,
-			uint_t rnumber, offset_t roff, size_t len,
-			uint_t maxprot, uint_t flags,
+			struct devmap_callback_ctl *callbackops, uint_t rnumber,
+			offset_t roff, size_t len, uint_t maxprot, uint_t flags,
 			ddi_device_acc_attr_t *accattrp);
 int devmap_umem_setup(devmap_cookie_t dhp, dev_info_t *dip,
 		      struct devmap_callback_ctl *callbackops,
@@ -43,8 +42,8 @@ int devmap_umem_setup(devmap_cookie_t dhp, dev_info_t *dip,
 		      uint_t maxprot, uint_t flags,
 		      ddi_device_acc_attr_t *accattrp);
 int devmap_devmem_remap(devmap_cookie_t dhp, dev_info_t *dip, uint_t rnumber,
-			offset_t roff, size_t len, uint_t maxprot,
-			uint_t flags, ddi_device_acc_attr_t *accattrp);
+			offset_t roff, size_t len, uint_t maxprot, uint_t flags,
+			ddi_device_acc_attr_t *accattrp);
 int devmap_umem_remap(devmap_cookie_t dhp, dev_info_t *dip,
 		      ddi_umem_cookie_t cookie, offset_t off, size_t len,
 		      uint_t maxprot, uint_t flags,
@@ -54,8 +53,8 @@ int devmap_load(devmap_cookie_t dhp, offset_t off, size_t len, uint_t type,
 int devmap_unload(devmap_cookie_t dhp, offset_t off, size_t len);
 int devmap_default_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
 			  size_t len, uint_t type, uint_t rw);
-int devmap_do_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
-		     size_t len, uint_t type, uint_t rw,
+int devmap_do_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		     uint_t type, uint_t rw,
 		     int (*ctxmgt)(devmap_cookie_t, void *, offset_t, size_t,
 				   uint_t, uint_t));
 void devmap_set_ctx_timeout(devmap_cookie_t dhp, clock_t ticks);
@@ -69,10 +68,8 @@ int ddi_mapdev(dev_t dev, off_t offset, ddi_as_handle_t asp, caddr_t *addrp,
 	       off_t len, uint_t prot, uint_t maxprot, uint_t flags,
 	       cred_t *cred, struct ddi_mapdev_ctl *m_ops,
 	       ddi_mapdev_handle_t *handlep, void *private_data);
-int ddi_mapdev_intercept(ddi_mapdev_handle_t handle, off_t offset,
-			 off_t len);
-int ddi_mapdev_nointercept(ddi_mapdev_handle_t handle, off_t offset,
-			   off_t len);
+int ddi_mapdev_intercept(ddi_mapdev_handle_t handle, off_t offset, off_t len);
+int ddi_mapdev_nointercept(ddi_mapdev_handle_t handle, off_t offset, off_t len);
 void ddi_mapdev_set_keep_ctx(ddi_mapdev_handle_t handle, clock_t ticks);
 
 #endif /* _SYS_SUNDDI_H */

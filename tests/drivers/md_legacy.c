@@ -72,8 +72,8 @@ static int md_segmap(dev_t dev, off_t off, struct as *asp, caddr_t *addrp,
 
 	if ((flags & MAP_TYPE_MASK) != MAP_SHARED)
 		return EINVAL;
-	err = ddi_mapdev(dev, off, asp, addrp, len, prot, maxprot, flags,
-			 credp, &md_ops, &handle, NULL);
+	err = ddi_mapdev(dev, off, asp, addrp, len, prot, maxprot, flags, credp,
+			 &md_ops, &handle, NULL);
 	if (!err && md.keep_ctx_zero)
 		ddi_mapdev_set_keep_ctx(handle, 0);
 	return err;

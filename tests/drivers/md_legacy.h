@@ -13,10 +13,10 @@
 
 struct md_state {
 	int accesses, dups, frees, switches;
-	int access_ret;		/* nonzero: mapdev_access returns it */
-	int dup_ret;		/* mapdev_dup returns it */
-	bool keep_ctx_zero;	/* ddi_mapdev_set_keep_ctx(0) after mapping */
-	off_t last_offset;	/* offset given to the last mapdev_access */
+	int access_ret; /* nonzero: mapdev_access returns it */
+	int dup_ret; /* mapdev_dup returns it */
+	bool keep_ctx_zero; /* ddi_mapdev_set_keep_ctx(0) after mapping */
+	off_t last_offset; /* offset given to the last mapdev_access */
 	ddi_mapdev_handle_t cur_hdl, last_hdl;
 };
 extern struct md_state md;

@@ -74,8 +74,8 @@ static int td_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 	return 0;
 }
 
-static int td_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
-		     size_t len, uint_t type, uint_t rw)
+static int td_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		     uint_t type, uint_t rw)
 {
 	int err;
 
@@ -99,8 +99,8 @@ static int td_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
 	return err;
 }
 
-static int td_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
-		     size_t len, uint_t type, uint_t rw)
+static int td_access(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		     uint_t type, uint_t rw)
 {
 	struct td_call *c = td_record('A', dhp, pvtp, off, len);
 	int err;
@@ -131,8 +131,8 @@ static int td_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
 	}
 }
 
-int td_access_other(devmap_cookie_t dhp, void *pvtp, offset_t off,
-		    size_t len, uint_t type, uint_t rw)
+int td_access_other(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		    uint_t type, uint_t rw)
 {
 	td_record('a', dhp, pvtp, off, len);
 	return devmap_load(dhp, off, len, type, rw);
@@ -157,8 +157,8 @@ static int td_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 }
 
 /* The man page's protocol: new private data per surviving piece. */
-static void td_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off,
-		     size_t len, devmap_cookie_t new_dhp1, void **new_pvtp1,
+static void td_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		     devmap_cookie_t new_dhp1, void **new_pvtp1,
 		     devmap_cookie_t new_dhp2, void **new_pvtp2)
 {
 	struct td_call *c = td_record('X', dhp, pvtp, off, len);
@@ -173,7 +173,7 @@ static void td_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off,
 		*new_pvtp1 = td_pvt_new();
 	if (new_dhp2)
 		*new_pvtp2 = td_pvt_new();
-	if (!td.no_dup)		/* shared private data is the test's to free */
+	if (!td.no_dup) /* shared private data is the test's to free */
 		td_pvt_free(pvtp);
 }
 
@@ -216,8 +216,8 @@ static int td_setup(devmap_cookie_t dhp, struct td_region *r, bool devmem)
 	return err;
 }
 
-static int td_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off,
-		     size_t len, size_t *maplen, uint_t model)
+static int td_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
+		     size_t *maplen, uint_t model)
 {
 	struct td_call *c = td_record('D', dhp, NULL, off, len);
 	struct td_region *r;
@@ -229,7 +229,7 @@ static int td_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off,
 	if (td.reject_ilp32 && ddi_model_convert_from(model) == DDI_MODEL_ILP32)
 		return ENXIO;
 	if (td_calls >= td.nregions)
-		return ENXIO;	/* past the device */
+		return ENXIO; /* past the device */
 	r = &td.region[td_calls++];
 	switch (r->kind) {
 	case TD_DEVMEM:

@@ -23,7 +23,7 @@ struct xxctx {
 
 struct xxstate {
 	dev_info_t *dip;
-	volatile uint32_t *regs;	/* the device's context page */
+	volatile uint32_t *regs; /* the device's context page */
 	kmutex_t ctx_lock;
 	struct xxctx *current_ctx;
 };
@@ -56,8 +56,7 @@ static int xxctxrestore(struct xxctx *ctxp, offset_t off, size_t len)
 }
 
 static int xxdevmap_contextmgt(devmap_cookie_t handle, void *devprivate,
-			       offset_t off, size_t len, uint_t type,
-			       uint_t rw)
+			       offset_t off, size_t len, uint_t type, uint_t rw)
 {
 	int error;
 	struct xxctx *ctxp = devprivate;

@@ -13,10 +13,10 @@
 #define XX_NREGS 64
 
 struct xx_counters {
-	unsigned long switches;		/* contextmgt calls that switched */
+	unsigned long switches; /* contextmgt calls that switched */
 	unsigned long saves, restores;
-	int fail_restore;		/* restore fails (hardware) this often */
-	clock_t timeout;		/* devmap_set_ctx_timeout in devmap_map */
+	int fail_restore; /* restore fails (hardware) this often */
+	clock_t timeout; /* devmap_set_ctx_timeout in devmap_map */
 };
 extern struct xx_counters xx_counters;
 

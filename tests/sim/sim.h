@@ -30,7 +30,7 @@ struct dev_info {
 };
 
 #define SIM_DEV(maj, min) ((dev_t)(((maj) << 8) | (min)))
-#define getminor(dev) ((minor_t)((dev) & 0xff))
+#define getminor(dev) ((minor_t)((dev)&0xff))
 #define getmajor(dev) ((major_t)((dev) >> 8))
 typedef unsigned int minor_t;
 typedef unsigned int major_t;
@@ -54,11 +54,11 @@ struct sim_vma {
 	uint_t prot;
 	struct dm_seg *seg;
 	dev_t dev;
-	struct sim_pte *pte;	/* one per page */
+	struct sim_pte *pte; /* one per page */
 };
 
 struct sim_proc {
-	pthread_rwlock_t mmu;	/* page tables and VMA list vs. accesses */
+	pthread_rwlock_t mmu; /* page tables and VMA list vs. accesses */
 	int pid;
 	struct as *as;
 	uint_t model;
@@ -68,25 +68,25 @@ struct sim_proc {
 	/* the last signal a failed access raised, and its fault code */
 	int sig;
 	faultcode_t sig_fc;
-	unsigned long faults;	/* dm_fault() calls */
-	unsigned long waits;	/* dm_fault_wait() calls */
+	unsigned long faults; /* dm_fault() calls */
+	unsigned long waits; /* dm_fault_wait() calls */
 };
 
 /* Host-wide counters and knobs. */
 struct sim_stats {
-	long loads;		/* dmh_load() calls that installed a page */
-	long unloads;		/* dmh_unload() calls */
-	long warnings;		/* dmh_log(DM_CE_WARN) */
+	long loads; /* dmh_load() calls that installed a page */
+	long unloads; /* dmh_unload() calls */
+	long warnings; /* dmh_log(DM_CE_WARN) */
 	char last_log[256];
-	long live_allocs;	/* dmh_zalloc minus dmh_free */
-	long live_umem;		/* dmh_umem_alloc minus dmh_umem_free */
-	clock_t waited_ticks;	/* virtual time spent in waits */
+	long live_allocs; /* dmh_zalloc minus dmh_free */
+	long live_umem; /* dmh_umem_alloc minus dmh_umem_free */
+	clock_t waited_ticks; /* virtual time spent in waits */
 };
 extern struct sim_stats sim_stats;
-extern int sim_ncpus;		/* dmh_ncpus() */
-extern int sim_fail_alloc;	/* fail the Nth next allocation (1 = next) */
-extern int sim_wait_eintr;	/* the next N waits return EINTR */
-extern bool sim_realtime;	/* clock in ms of real time (threaded tests) */
+extern int sim_ncpus; /* dmh_ncpus() */
+extern int sim_fail_alloc; /* fail the Nth next allocation (1 = next) */
+extern int sim_wait_eintr; /* the next N waits return EINTR */
+extern bool sim_realtime; /* clock in ms of real time (threaded tests) */
 
 void sim_init(void);
 void sim_fini(void);

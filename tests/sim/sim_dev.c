@@ -30,7 +30,7 @@ dev_info_t *sim_dev_create(int instance, int nregs, const size_t *sizes)
 		rs->base = aligned_alloc(PAGESIZE, sizes[r]);
 		memset(rs->base, 0, sizes[r]);
 		rs->pfn0 = sim_next_pfn;
-		sim_next_pfn += btop(sizes[r]) + 1;	/* not contiguous */
+		sim_next_pfn += btop(sizes[r]) + 1; /* not contiguous */
 		sim_pfns[sim_npfns].pfn0 = rs->pfn0;
 		sim_pfns[sim_npfns].npages = btop(sizes[r]);
 		sim_pfns[sim_npfns].base = rs->base;

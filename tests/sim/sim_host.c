@@ -180,7 +180,8 @@ int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline)
 	}
 	if (!sim_realtime) {
 		if (deadline == DM_TICKS_FOREVER) {
-			fprintf(stderr, "sim: wait forever in a single thread\n");
+			fprintf(stderr,
+				"sim: wait forever in a single thread\n");
 			abort();
 		}
 		if (deadline > now) {
@@ -304,8 +305,8 @@ void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len)
 	sim_count(&sim_stats.unloads, 1);
 }
 
-int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff,
-		   size_t len, unsigned long *pfnp)
+int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
+		   unsigned long *pfnp)
 {
 	if (!dip || rnumber >= (uint_t)dip->nregs || roff < 0 ||
 	    (size_t)roff + len > dip->regs[rnumber].size)

@@ -63,8 +63,7 @@ static void sim_vma_split(struct sim_vma *v, uintptr_t at)
 }
 
 /* Split VMAs so that [start, end) is made of whole VMAs. */
-static void sim_vma_isolate(struct sim_proc *p, uintptr_t start,
-			    uintptr_t end)
+static void sim_vma_isolate(struct sim_proc *p, uintptr_t start, uintptr_t end)
 {
 	for (struct sim_vma *v = p->vmas; v; v = v->next) {
 		if (start > v->start && start < v->end)
@@ -92,8 +91,7 @@ static bool sim_seg_in_use(struct sim_proc *p, struct dm_seg *seg)
  * so their translations) under the MMU lock, then tell the core, which may
  * call the driver, with no sim lock held.
  */
-static void sim_unmap_range(struct sim_proc *p, uintptr_t start,
-			    uintptr_t end)
+static void sim_unmap_range(struct sim_proc *p, uintptr_t start, uintptr_t end)
 {
 	struct sim_vma **pp = &p->vmas, *v, *doomed = NULL;
 
@@ -112,7 +110,8 @@ static void sim_unmap_range(struct sim_proc *p, uintptr_t start,
 	while ((v = doomed)) {
 		doomed = v->next;
 		dm_seg_unmap(v->seg, v->start, v->end - v->start);
-		if (!sim_seg_in_use(p, v->seg) && !sim_seg_in_list(doomed, v->seg))
+		if (!sim_seg_in_use(p, v->seg) &&
+		    !sim_seg_in_list(doomed, v->seg))
 			dm_seg_destroy(v->seg);
 		free(v->pte);
 		free(v);
@@ -409,7 +408,8 @@ int sim_mappers(struct sim_proc **procs, int n, void *page)
 
 		if (!procs[i])
 			continue;
-		for (struct sim_vma *v = procs[i]->vmas; v && !maps; v = v->next)
+		for (struct sim_vma *v = procs[i]->vmas; v && !maps;
+		     v = v->next)
 			for (size_t pg = 0; pg < btop(v->end - v->start); pg++)
 				if (v->pte[pg].page == page)
 					maps = true;

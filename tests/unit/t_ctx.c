@@ -51,7 +51,8 @@ static void run_example_11_3(int nproc, int rounds)
 			gen[i]++;
 			for (int k = 0; k < XX_NREGS; k++)
 				bad_sig += sim_write32(procs[i], va[i] + 4 * k,
-						       (uint32_t)i << 24 | gen[i]) != 0;
+						       (uint32_t)i << 24 |
+							       gen[i]) != 0;
 			if (sim_mappers(procs, nproc, page) != 1)
 				bad_owner++;
 		}
@@ -64,8 +65,8 @@ static void run_example_11_3(int nproc, int rounds)
 	   "Example 11-3, %d processes: each read back only its own context",
 	   nproc);
 	ok(xx_counters.switches > (unsigned long)nproc,
-	   "Example 11-3, %d processes: the context switched (%lu times)", nproc,
-	   xx_counters.switches);
+	   "Example 11-3, %d processes: the context switched (%lu times)",
+	   nproc, xx_counters.switches);
 	for (int i = 0; i < nproc; i++)
 		sim_exit(procs[i]);
 }
@@ -98,7 +99,8 @@ static void test_example_errors(void)
 	is((int)FC_ERRNO(b->sig_fc), FC_HWERR, "row 29: ... errno FC_HWERR");
 	is(sim_mappers((struct sim_proc *[]){ a, b }, 2, fx_reg(0, 0)), 0,
 	   "row 29: after the failure nobody owns the context");
-	is(sim_write32(a, va, 3), 0, "row 29: the old owner recovers by faulting");
+	is(sim_write32(a, va, 3), 0,
+	   "row 29: the old owner recovers by faulting");
 	sim_exit(a);
 	sim_exit(b);
 	xx_detach();
@@ -111,7 +113,8 @@ static void test_ctxmgt_errors(void)
 
 	td.access = TD_ACC_CTXNULL;
 	sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
-	is(fx_touch(p, va), SIGBUS, "row 29: devmap_do_ctxmgt with NULL ctxmgt -> SIGBUS");
+	is(fx_touch(p, va), SIGBUS,
+	   "row 29: devmap_do_ctxmgt with NULL ctxmgt -> SIGBUS");
 	is((int)FC_ERRNO(p->sig_fc), FC_HWERR, "row 29: ... FC_HWERR");
 	sim_exit(p);
 
@@ -119,7 +122,8 @@ static void test_ctxmgt_errors(void)
 	td.access = TD_ACC_CTXMGT;
 	td.ctx_err = EIO;
 	sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
-	is(fx_touch(p, va), SIGBUS, "row 29: contextmgt returning EIO -> SIGBUS");
+	is(fx_touch(p, va), SIGBUS,
+	   "row 29: contextmgt returning EIO -> SIGBUS");
 	is((int)FC_ERRNO(p->sig_fc), FC_HWERR,
 	   "row 29: ... as FC_HWERR (the driver's value is lost, as in Solaris)");
 	sim_exit(p);
@@ -134,8 +138,8 @@ static int pvtp_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
 	return devmap_load(dhp, off, len, type, rw);
 }
 
-static int pvtp_hook(devmap_cookie_t dhp, offset_t off, size_t len,
-		     uint_t type, uint_t rw)
+static int pvtp_hook(devmap_cookie_t dhp, offset_t off, size_t len, uint_t type,
+		     uint_t rw)
 {
 	return devmap_do_ctxmgt(dhp, (void *)0x1234, off, len, type, rw,
 				pvtp_ctxmgt);
@@ -238,7 +242,8 @@ static void test_ctx_sharing(void)
 	sim_mmap(b, SIM_DEV(TD_MAJOR, 2), 0, P, RW, MAP_SHARED, &vb);
 	sim_write32(a, va, 1);
 	sim_write32(b, vb, 1);
-	is(b->waits, 1, "row 31: two minors of one instance hold each other off");
+	is(b->waits, 1,
+	   "row 31: two minors of one instance hold each other off");
 	sim_exit(a);
 	sim_exit(b);
 
@@ -253,7 +258,8 @@ static void test_ctx_sharing(void)
 	sim_mmap(b, TD_DEV, 0, P, RW, MAP_SHARED, &vb);
 	sim_write32(a, va, 1);
 	sim_write32(b, vb, 1);
-	is(b->waits, 0, "row 31: different access functions do not share a hold");
+	is(b->waits, 0,
+	   "row 31: different access functions do not share a hold");
 	sim_exit(a);
 	sim_exit(b);
 }
@@ -273,7 +279,8 @@ static void test_switch_idiom(void)
 		bad += td_count('C') != before + 2;
 		bad += sim_pte(a, va)->page != NULL;
 	}
-	is(bad, 0, "row 32: A/B ping-pong: one contextmgt per switch, the other unloaded");
+	is(bad, 0,
+	   "row 32: A/B ping-pong: one contextmgt per switch, the other unloaded");
 	sim_exit(a);
 	sim_exit(b);
 

@@ -141,10 +141,13 @@ static void test_load_ranges(void)
 	td.hook = range_hook;
 	sim_mmap(p, TD_DEV, 0x8000, 4 * P, RW, MAP_SHARED, &va);
 	is(fx_touch(p, va), 0, "row 24: fault with the range checks");
-	is(hk.r[0], FC_MAKE_ERR(EINVAL), "row 24: off before the handle -> EINVAL");
-	is(FC_MAKE_ERR(EINVAL), 0x1603, "row 24: FC_MAKE_ERR(EINVAL) is 0x1603");
+	is(hk.r[0], FC_MAKE_ERR(EINVAL),
+	   "row 24: off before the handle -> EINVAL");
+	is(FC_MAKE_ERR(EINVAL), 0x1603,
+	   "row 24: FC_MAKE_ERR(EINVAL) is 0x1603");
 	is(hk.r[1], FC_MAKE_ERR(EINVAL), "row 24: off at the end -> EINVAL");
-	is(hk.r[2], FC_MAKE_ERR(EINVAL), "row 24: off + len past the end -> EINVAL");
+	is(hk.r[2], FC_MAKE_ERR(EINVAL),
+	   "row 24: off + len past the end -> EINVAL");
 	is(hk.r[3], 0, "row 24: the last byte is in range");
 	is(hk.r[4], 0, "row 24: len 0 -> to the end of the handle");
 	is(hk.r[5], 0,
@@ -171,8 +174,10 @@ static void test_load_context(void)
 	is(devmap_load(dhp, 0, P, DEVMAP_ACCESS, DEVMAP_READ),
 	   FC_MAKE_ERR(EINVAL),
 	   "row 25: devmap_load outside a fault (e.g. an ioctl) -> EINVAL");
-	is(devmap_unload(dhp, 0, P), 0, "row 27: devmap_unload outside a fault works");
-	is(sim_pte(p, va)->page == NULL, 1, "row 27: ... the translation is gone");
+	is(devmap_unload(dhp, 0, P), 0,
+	   "row 27: devmap_unload outside a fault works");
+	is(sim_pte(p, va)->page == NULL, 1,
+	   "row 27: ... the translation is gone");
 	int calls = td_count('A');
 	sim_read32(p, va, NULL);
 	is(td_count('A'), calls + 1, "row 27: next access calls devmap_access");
@@ -229,7 +234,8 @@ static void test_unload_other(void)
 	sim_run(b);
 	is(devmap_unload(dha, 0, P), 0,
 	   "row 27: unload of another process's handle");
-	is(sim_pte(a, va)->page == NULL, 1, "row 27: ... its translation is gone");
+	is(sim_pte(a, va)->page == NULL, 1,
+	   "row 27: ... its translation is gone");
 	sim_exit(a);
 	sim_exit(b);
 
@@ -239,8 +245,10 @@ static void test_unload_other(void)
 	sim_write32(a, va, 1);
 	is(devmap_unload(td_nth('M', 0)->dhp, 0, 0), 0,
 	   "row 27: unload of a handle without devmap_access");
-	is(sim_pte(a, va)->page == NULL, 1, "row 27: ... removes the translation");
-	is(sim_read32(a, va, NULL), 1, "row 27: ... next access reloads silently");
+	is(sim_pte(a, va)->page == NULL, 1,
+	   "row 27: ... removes the translation");
+	is(sim_read32(a, va, NULL), 1,
+	   "row 27: ... next access reloads silently");
 	sim_exit(a);
 }
 

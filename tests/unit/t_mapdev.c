@@ -23,7 +23,8 @@ static void test_pingpong(void)
 	sim_mmap(b, MD_DEV, 0, 2 * P, RW, MAP_SHARED, &vb);
 	is(md.accesses, 0, "row 55: nothing is loaded at mmap");
 	sim_write32(b, vb + P + 8, 1);
-	is(md.last_offset, P, "row 55: mapdev_access offset is relative to the mapping");
+	is(md.last_offset, P,
+	   "row 55: mapdev_access offset is relative to the mapping");
 	sim_write32(a, va + 8, 1);
 	is(sim_read32(a, va + P, NULL), 0,
 	   "row 55: nointercept with len 0 covers to the end of the mapping");
@@ -37,7 +38,8 @@ static void test_pingpong(void)
 		bad += sim_pte(p, v)->page == NULL;
 	}
 	is(bad, 0, "row 55: intercept/nointercept ping-pong keeps one owner");
-	is(md.switches, 21, "row 55: ... one switch per turn (2 before, 19 here)");
+	is(md.switches, 21,
+	   "row 55: ... one switch per turn (2 before, 19 here)");
 	int err;
 	struct sim_proc *c = sim_fork(a, &err);
 	is(err, 0, "row 55: fork calls mapdev_dup");
@@ -46,8 +48,10 @@ static void test_pingpong(void)
 	   "row 55: the child starts intercepted (Solaris copies the state)");
 	int before = md.accesses;
 	sim_read32(c, va, NULL);
-	is(md.accesses, before + 1, "row 55: ... its first access calls mapdev_access");
-	is(sim_munmap(a, va + P, P), EINVAL, "row 55: partial munmap -> EINVAL");
+	is(md.accesses, before + 1,
+	   "row 55: ... its first access calls mapdev_access");
+	is(sim_munmap(a, va + P, P), EINVAL,
+	   "row 55: partial munmap -> EINVAL");
 	is(sim_munmap(a, va, 2 * P), 0, "row 55: whole munmap");
 	is(md.frees, 1, "row 55: ... calls mapdev_free");
 	sim_exit(c);
@@ -81,7 +85,8 @@ static void test_errors_and_hold(void)
 	int frees = md.frees;
 	struct sim_proc *c = sim_fork(a, &err);
 	ok(c == NULL && err == EAGAIN, "row 55: mapdev_dup failure fails fork");
-	is(md.frees, frees, "row 55: ... and suppresses mapdev_free for the copy");
+	is(md.frees, frees,
+	   "row 55: ... and suppresses mapdev_free for the copy");
 	sim_exit(a);
 	sim_exit(b);
 }
@@ -102,8 +107,10 @@ static void test_range_rules(void)
 	   "row 55: nointercept off + len > size -> FC_MAKE_ERR(EINVAL)");
 	is(ddi_mapdev_intercept(h, 5 * P, P), 0,
 	   "row 55: intercept out of range silently returns 0");
-	is(ddi_mapdev_intercept(h, 0, 0), 0, "row 55: intercept offset 0 len 0");
-	ok(sim_pte(a, va)->page == NULL, "row 55: ... intercepts the whole mapping");
+	is(ddi_mapdev_intercept(h, 0, 0), 0,
+	   "row 55: intercept offset 0 len 0");
+	ok(sim_pte(a, va)->page == NULL,
+	   "row 55: ... intercepts the whole mapping");
 	int before = md.accesses;
 	is(ddi_mapdev_nointercept(h, 0, 0), 0,
 	   "row 55: nointercept outside a fault marks the pages");

@@ -21,7 +21,8 @@ static void test_invalid(void)
 
 	ddi_umem_alloc(P, DDI_UMEM_SLEEP, &ck);
 	p = fx_begin(1);
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
+	td.region[0] = (struct td_region){ .kind = TD_UMEM,
+					   .cookie = ck,
 					   .len = P,
 					   .flags = DEVMAP_MAPPING_INVALID |
 						    DEVMAP_ALLOW_REMAP };
@@ -56,26 +57,32 @@ static void test_devmem_remap(void)
 	is(devmap_devmem_remap(dhp, fx_dip, 1, 0, P, PROT_ALL, 0, NULL),
 	   DDI_FAILURE,
 	   "row 47: a new region smaller than the handle -> -1 (illumos maps past it)");
-	is(devmap_devmem_remap(dhp, fx_dip, 1, 0, 2 * P,
-			       PROT_READ | PROT_USER, 0, NULL),
+	is(devmap_devmem_remap(dhp, fx_dip, 1, 0, 2 * P, PROT_READ | PROT_USER,
+			       0, NULL),
 	   DDI_FAILURE, "row 47: maxprot below the mapping's prot -> -1");
 	is(devmap_devmem_remap(dhp, fx_dip, 7, 0, 2 * P, PROT_ALL, 0, NULL),
 	   DDI_FAILURE, "row 47: bad register set -> -1");
-	ok(sim_pte(p, va + P)->page != NULL, "row 47: ... failures change nothing");
+	ok(sim_pte(p, va + P)->page != NULL,
+	   "row 47: ... failures change nothing");
 	is(devmap_devmem_remap(dhp, fx_dip, 1, 0, 2 * P, PROT_ALL, 0, &wc),
 	   DDI_SUCCESS, "row 47: remap to register set 1");
-	ok(sim_pte(p, va + P)->page == NULL, "row 47: ... unloads the whole handle");
+	ok(sim_pte(p, va + P)->page == NULL,
+	   "row 47: ... unloads the whole handle");
 	sim_write32(p, va + P, 0x20);
-	is(*(uint32_t *)fx_reg(1, P), 0x20, "row 47: ... next access loads the new pfn");
-	is(sim_pte(p, va + P)->cache, DM_CACHE_WC, "row 47: ... with the new attributes");
-	is(*(uint32_t *)fx_reg(0, P), 0x10, "row 47: the old page is untouched");
+	is(*(uint32_t *)fx_reg(1, P), 0x20,
+	   "row 47: ... next access loads the new pfn");
+	is(sim_pte(p, va + P)->cache, DM_CACHE_WC,
+	   "row 47: ... with the new attributes");
+	is(*(uint32_t *)fx_reg(0, P), 0x10,
+	   "row 47: the old page is untouched");
 	is(devmap_devmem_remap(dhp, fx_dip, 0, 0, 0, PROT_ALL,
 			       DEVMAP_MAPPING_INVALID, NULL),
 	   DDI_FAILURE, "row 47: length 0 cannot cover the handle");
 	is(devmap_devmem_remap(dhp, fx_dip, 0, 0, 2 * P, PROT_ALL,
 			       DEVMAP_MAPPING_INVALID, NULL),
 	   DDI_SUCCESS, "row 47: remap to MAPPING_INVALID");
-	is(sim_write32(p, va, 1), SIGSEGV, "row 47: ... then access -> SIGSEGV");
+	is(sim_write32(p, va, 1), SIGSEGV,
+	   "row 47: ... then access -> SIGSEGV");
 	sim_exit(p);
 }
 
@@ -90,7 +97,9 @@ static int remap_hook(devmap_cookie_t dhp, offset_t off, size_t len,
 static int dup_invalidate(devmap_cookie_t new_dhp)
 {
 	return devmap_devmem_remap(new_dhp, fx_dip, 0, 0, P, PROT_ALL,
-				   DEVMAP_MAPPING_INVALID, NULL) ? EIO : 0;
+				   DEVMAP_MAPPING_INVALID, NULL) ?
+		       EIO :
+		       0;
 }
 
 static void test_remap_in_callbacks(void)
@@ -103,8 +112,10 @@ static void test_remap_in_callbacks(void)
 	td.access = TD_ACC_HOOK;
 	td.hook = remap_hook;
 	sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
-	is(sim_write32(p, va, 0x99), 0, "row 47: remap from inside devmap_access");
-	is(*(uint32_t *)fx_reg(2, 0), 0x99, "row 47: ... the access went to the new page");
+	is(sim_write32(p, va, 0x99), 0,
+	   "row 47: remap from inside devmap_access");
+	is(*(uint32_t *)fx_reg(2, 0), 0x99,
+	   "row 47: ... the access went to the new page");
 	sim_exit(p);
 
 	p = fx_begin(1);
@@ -112,8 +123,10 @@ static void test_remap_in_callbacks(void)
 	td.dup_hook = dup_invalidate;
 	sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
 	c = sim_fork(p, &err);
-	is(err, 0, "row 47: remap of new_dhp inside devmap_dup (hermon revokes the child)");
-	is(sim_write32(c, va, 1), SIGSEGV, "row 47: ... the child's access -> SIGSEGV");
+	is(err, 0,
+	   "row 47: remap of new_dhp inside devmap_dup (hermon revokes the child)");
+	is(sim_write32(c, va, 1), SIGSEGV,
+	   "row 47: ... the child's access -> SIGSEGV");
 	is(sim_write32(p, va, 1), 0, "row 47: ... the parent's still works");
 	sim_exit(c);
 	sim_exit(p);
@@ -129,7 +142,8 @@ static void test_umem_remap(void)
 
 	is(ddi_umem_alloc(2 * P, DDI_UMEM_TRASH, &trash) == NULL && trash, 1,
 	   "row 49: a TRASH cookie: NULL returned, valid cookie");
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
+	td.region[0] = (struct td_region){ .kind = TD_UMEM,
+					   .cookie = ck,
 					   .len = 2 * P };
 	sim_mmap(p, TD_DEV, 0, 2 * P, RW, MAP_SHARED, &va);
 	sim_write32(p, va, 1);
@@ -139,7 +153,8 @@ static void test_umem_remap(void)
 	sim_exit(p);
 
 	p = fx_begin(1);
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
+	td.region[0] = (struct td_region){ .kind = TD_UMEM,
+					   .cookie = ck,
 					   .len = 2 * P,
 					   .flags = DEVMAP_ALLOW_REMAP };
 	sim_mmap(p, TD_DEV, 0, 2 * P, RW, MAP_SHARED, &va);
@@ -164,10 +179,12 @@ static void test_umem_remap(void)
 	is(sim_pte(p, va)->cache, DM_CACHE_UC, "row 48: ... uncached");
 	is(devmap_umem_remap(dhp, fx_dip, trash, 0, 2 * P, PROT_ALL, 0, NULL),
 	   DDI_SUCCESS, "row 48: remap to the trash cookie (winlock)");
-	is(sim_write32(p, va + 8, 0xdead), 0, "row 48: a write to the trash page");
+	is(sim_write32(p, va + 8, 0xdead), 0,
+	   "row 48: a write to the trash page");
 	is(sim_read32(p, va + P + 8, NULL), 0xdead,
 	   "row 48: every page of the handle is the one trash page");
-	ok(*(uint32_t *)(kva2 + 8) == 0, "row 48: ... the real memory is untouched");
+	ok(*(uint32_t *)(kva2 + 8) == 0,
+	   "row 48: ... the real memory is untouched");
 	sim_exit(p);
 	ddi_umem_free(trash);
 	ddi_umem_free(ck2);

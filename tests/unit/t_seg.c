@@ -61,8 +61,9 @@ static void test_fork(void)
 		td.dup_ret = fails[i].ret;
 		sim_mmap(p, TD_DEV, 0, 3 * P, RW, MAP_SHARED, &va);
 		c = sim_fork(p, &err);
-		is(err, fails[i].want, "row 37: devmap_dup returning %d -> fork %d",
-		   fails[i].ret, fails[i].want);
+		is(err, fails[i].want,
+		   "row 37: devmap_dup returning %d -> fork %d", fails[i].ret,
+		   fails[i].want);
 		ok(c == NULL, "row 37: ... no child");
 		is(td_count('X'), 1,
 		   "row 37: ... only the handle dup'ed before gets devmap_unmap");
@@ -78,14 +79,15 @@ static void test_exit_and_full_unmap(void)
 	uintptr_t va;
 
 	td.nregions = 2;
-	td.region[1] = (struct td_region){ .kind = TD_DEVMEM, .rnumber = 1,
-					   .len = P };
+	td.region[1] =
+		(struct td_region){ .kind = TD_DEVMEM, .rnumber = 1, .len = P };
 	sim_mmap(p, TD_DEV, 0x4000, 3 * P, RW, MAP_SHARED, &va);
 	is(sim_munmap(p, va, 3 * P), 0, "row 39: full munmap");
 	is(td_count('X'), 2, "row 39: devmap_unmap per handle");
 	is(td_nth('X', 0)->off, 0x4000, "row 39: ... off = dh_uoff");
 	is(td_nth('X', 0)->len, 2 * P, "row 39: ... len = dh_len");
-	is(td_nth('X', 1)->off, 0x4000 + 2 * P, "row 39: second handle's dh_uoff");
+	is(td_nth('X', 1)->off, 0x4000 + 2 * P,
+	   "row 39: second handle's dh_uoff");
 	ok(!td_nth('X', 0)->n1 && !td_nth('X', 0)->n2 && !td_nth('X', 1)->n1 &&
 		   !td_nth('X', 1)->n2,
 	   "row 39: ... NULL new handles");
@@ -116,7 +118,8 @@ static void test_head(void)
 	sim_write32(p, va + P, 0x11);
 	is(*(uint32_t *)fx_reg(0, P), 0x11,
 	   "row 40: access after a head unmap maps the correct page");
-	is(td_nth('A', calls)->off, 0x9000, "row 40: ... at the same user offset");
+	is(td_nth('A', calls)->off, 0x9000,
+	   "row 40: ... at the same user offset");
 	is(td_nth('A', calls)->pvtp, newpvt, "row 40: new_pvtp2 replaced pvtp");
 	is(devmap_unload(x->dhp, 0x8000, P), FC_MAKE_ERR(EINVAL),
 	   "row 40: the handle now starts one page later");
@@ -140,9 +143,11 @@ static void test_tail(void)
 	/* multi-handle: tail starts inside the first of three handles */
 	p = fx_begin(4);
 	td.nregions = 3;
-	td.region[1] = (struct td_region){ .kind = TD_DEVMEM, .rnumber = 1,
+	td.region[1] = (struct td_region){ .kind = TD_DEVMEM,
+					   .rnumber = 1,
 					   .len = 2 * P };
-	td.region[2] = (struct td_region){ .kind = TD_DEVMEM, .rnumber = 2,
+	td.region[2] = (struct td_region){ .kind = TD_DEVMEM,
+					   .rnumber = 2,
 					   .len = 2 * P };
 	sim_mmap(p, TD_DEV, 0, 8 * P, RW, MAP_SHARED, &va);
 	is(sim_munmap(p, va + 2 * P, 6 * P), 0,
@@ -172,18 +177,21 @@ static void test_hole(void)
 	ok(x->off == 0x12000 && x->len == 2 * P,
 	   "row 42: devmap_unmap(offset of the hole, its length)");
 	ok(x->n1 == x->dhp, "row 42: new_dhp1 is the handle (low part)");
-	ok(x->n2 && x->n2 != x->dhp, "row 42: new_dhp2 is a new handle (high part)");
+	ok(x->n2 && x->n2 != x->dhp,
+	   "row 42: new_dhp2 is a new handle (high part)");
 	devmap_cookie_t lo = x->n1, hi = x->n2;
 	int calls = td_count('A');
 	is(sim_read32(p, va + 5 * P, NULL), 0x55,
 	   "row 42: a loaded page of the high part stays valid");
 	is(td_count('A'), calls, "row 42: ... no new devmap_access");
 	sim_write32(p, va + 4 * P, 0x44);
-	is(*(uint32_t *)fx_reg(0, 4 * P), 0x44, "row 42: high part maps its pages");
+	is(*(uint32_t *)fx_reg(0, 4 * P), 0x44,
+	   "row 42: high part maps its pages");
 	is(td_nth('A', calls)->dhp, hi, "row 42: ... through the new handle");
 	is(td_nth('A', calls)->off, 0x14000, "row 42: ... at its user offset");
 	sim_write32(p, va + P, 0x11);
-	is(td_nth('A', calls + 1)->dhp, lo, "row 42: low part through the old one");
+	is(td_nth('A', calls + 1)->dhp, lo,
+	   "row 42: low part through the old one");
 	is(sim_write32(p, va + 2 * P, 1), SIGSEGV, "row 42: the hole is gone");
 	is(devmap_unload(hi, 0x14000, 2 * P), 0, "row 42: new handle's range");
 	is(devmap_unload(lo, 0x12000, P), FC_MAKE_ERR(EINVAL),
@@ -194,13 +202,16 @@ static void test_hole(void)
 	/* a hole across three handles */
 	p = fx_begin(2);
 	td.nregions = 3;
-	td.region[1] = (struct td_region){ .kind = TD_DEVMEM, .rnumber = 1,
+	td.region[1] = (struct td_region){ .kind = TD_DEVMEM,
+					   .rnumber = 1,
 					   .len = 2 * P };
-	td.region[2] = (struct td_region){ .kind = TD_DEVMEM, .rnumber = 2,
+	td.region[2] = (struct td_region){ .kind = TD_DEVMEM,
+					   .rnumber = 2,
 					   .len = 2 * P };
 	sim_mmap(p, TD_DEV, 0, 6 * P, RW, MAP_SHARED, &va);
 	td_nlog = 0;
-	is(sim_munmap(p, va + P, 4 * P), 0, "row 42: hole spanning three handles");
+	is(sim_munmap(p, va + P, 4 * P), 0,
+	   "row 42: hole spanning three handles");
 	ok(td_count('X') == 3 && td_nth('X', 0)->n1 && !td_nth('X', 0)->n2 &&
 		   !td_nth('X', 1)->n1 && !td_nth('X', 1)->n2 &&
 		   !td_nth('X', 2)->n1 && td_nth('X', 2)->n2,

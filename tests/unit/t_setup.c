@@ -7,27 +7,27 @@
  */
 #include "fixture.h"
 
-static int seg_cb_devmap(dev_t dev, off_t off, struct as *asp,
-			 caddr_t *addrp, off_t len, uint_t prot,
-			 uint_t maxprot, uint_t flags, cred_t *credp)
+static int seg_cb_devmap(dev_t dev, off_t off, struct as *asp, caddr_t *addrp,
+			 off_t len, uint_t prot, uint_t maxprot, uint_t flags,
+			 cred_t *credp)
 {
 	return ddi_devmap_segmap(dev, off, asp, addrp, len, prot, maxprot,
 				 flags, credp);
 }
 
-static int seg_cb_refuse(dev_t dev, off_t off, struct as *asp,
-			 caddr_t *addrp, off_t len, uint_t prot,
-			 uint_t maxprot, uint_t flags, cred_t *credp)
+static int seg_cb_refuse(dev_t dev, off_t off, struct as *asp, caddr_t *addrp,
+			 off_t len, uint_t prot, uint_t maxprot, uint_t flags,
+			 cred_t *credp)
 {
 	if ((flags & MAP_TYPE_MASK) == MAP_PRIVATE)
 		return EINVAL;
-	return devmap_setup(dev, (offset_t)off, asp, addrp, (size_t)len,
-			    prot, maxprot, flags, credp);
+	return devmap_setup(dev, (offset_t)off, asp, addrp, (size_t)len, prot,
+			    maxprot, flags, credp);
 }
 
-static int seg_cb_nothing(dev_t dev, off_t off, struct as *asp,
-			  caddr_t *addrp, off_t len, uint_t prot,
-			  uint_t maxprot, uint_t flags, cred_t *credp)
+static int seg_cb_nothing(dev_t dev, off_t off, struct as *asp, caddr_t *addrp,
+			  off_t len, uint_t prot, uint_t maxprot, uint_t flags,
+			  cred_t *credp)
 {
 	return 0;
 }
@@ -144,12 +144,14 @@ static void test_maplen_iteration(void)
 	void *kva = ddi_umem_alloc(2 * P, DDI_UMEM_SLEEP, &ck);
 
 	td.nregions = 3;
-	td.region[0] = (struct td_region){ .kind = TD_DEVMEM, .rnumber = 1,
-					   .len = P };
-	td.region[1] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
+	td.region[0] =
+		(struct td_region){ .kind = TD_DEVMEM, .rnumber = 1, .len = P };
+	td.region[1] = (struct td_region){ .kind = TD_UMEM,
+					   .cookie = ck,
 					   .len = 2 * P };
-	td.region[2] = (struct td_region){ .kind = TD_DEVMEM, .rnumber = 2,
-					   .roff = P, .len = P };
+	td.region[2] = (struct td_region){
+		.kind = TD_DEVMEM, .rnumber = 2, .roff = P, .len = P
+	};
 	is(sim_mmap(p, TD_DEV, 0x10000, 4 * P, RW, MAP_SHARED, &va), 0,
 	   "row 4: three discontiguous regions in one mmap");
 	is(td_count('D'), 3, "row 4: devmap(9E) called three times, not four");
@@ -216,26 +218,29 @@ static void test_maplen_validation(void)
 	p = fx_begin(1);
 	td.region[0].maplen = 2 * P;
 	td.nregions = 2;
-	td.region[1] = (struct td_region){ .kind = TD_DEVMEM, .rnumber = 1,
-					   .len = P };
+	td.region[1] =
+		(struct td_region){ .kind = TD_DEVMEM, .rnumber = 1, .len = P };
 	is(sim_mmap(p, TD_DEV, 0, 3 * P, RW, MAP_SHARED, &va), 0,
 	   "row 5: setup len 1 page with *maplen 2 pages leaves a gap");
 	is(sim_write32(p, va, 1), 0, "row 23: page before the gap works");
 	is(sim_write32(p, va + P, 1), SIGSEGV, "row 23: gap access -> SIGSEGV");
 	is(p->sig_fc, FC_NOMAP, "row 23: ... FC_NOMAP (SEGV_MAPERR)");
-	is(sim_write32(p, va + 2 * P, 5), 0, "row 23: handle after the gap works");
-	is(*(uint32_t *)fx_reg(1, 0), 5, "row 23: ... at its own device memory");
+	is(sim_write32(p, va + 2 * P, 5), 0,
+	   "row 23: handle after the gap works");
+	is(*(uint32_t *)fx_reg(1, 0), 5,
+	   "row 23: ... at its own device memory");
 	sim_exit(p);
 
 	p = fx_begin(4);
 	td.region[0].maplen = P;
 	td.nregions = 2;
-	td.region[1] = (struct td_region){ .kind = TD_DEVMEM, .rnumber = 1,
-					   .len = P };
+	td.region[1] =
+		(struct td_region){ .kind = TD_DEVMEM, .rnumber = 1, .len = P };
 	is(sim_mmap(p, TD_DEV, 0, 2 * P, RW, MAP_SHARED, &va), 0,
 	   "row 5: setup len 4 pages with *maplen 1 page is cut to *maplen");
 	sim_write32(p, va + P, 9);
-	is(*(uint32_t *)fx_reg(1, 0), 9, "row 5: ... next handle starts at *maplen");
+	is(*(uint32_t *)fx_reg(1, 0), 9,
+	   "row 5: ... next handle starts at *maplen");
 	sim_exit(p);
 }
 
@@ -252,7 +257,8 @@ static void test_model(void)
 	p32 = fx_begin(1);
 	p32->model = DDI_MODEL_ILP32;
 	sim_mmap(p32, TD_DEV, 0, P, RW, MAP_SHARED, &va);
-	is(td_nth('D', 0)->model, DDI_MODEL_ILP32, "row 6: 32-bit caller model");
+	is(td_nth('D', 0)->model, DDI_MODEL_ILP32,
+	   "row 6: 32-bit caller model");
 	is(ddi_model_convert_from(DDI_MODEL_ILP32), DDI_MODEL_ILP32,
 	   "row 6: ddi_model_convert_from says ILP32");
 	sim_exit(p32);
@@ -341,8 +347,8 @@ static void test_cache_modes(void)
 		{ DDI_STORECACHING_OK_ACC, DM_CACHE_WB },
 		{ 9, -1 },
 	};
-	ddi_device_acc_attr_t attr = { DDI_DEVICE_ATTR_V0, DDI_NEVERSWAP_ACC,
-				       0, 0 };
+	ddi_device_acc_attr_t attr = { DDI_DEVICE_ATTR_V0, DDI_NEVERSWAP_ACC, 0,
+				       0 };
 	struct sim_proc *p;
 	uintptr_t va;
 
@@ -351,8 +357,8 @@ static void test_cache_modes(void)
 		attr.devacc_attr_dataorder = m[i].order;
 		td.region[0].attr = &attr;
 		if (m[i].cache < 0) {
-			is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va), ENXIO,
-			   "row 10: invalid data order -> setup fails");
+			is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va),
+			   ENXIO, "row 10: invalid data order -> setup fails");
 		} else {
 			sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
 			sim_read32(p, va, NULL);
@@ -365,7 +371,8 @@ static void test_cache_modes(void)
 	p = fx_begin(1);
 	sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
 	sim_read32(p, va, NULL);
-	is(sim_pte(p, va)->cache, DM_CACHE_UC, "row 10: NULL accattr -> strict (UC)");
+	is(sim_pte(p, va)->cache, DM_CACHE_UC,
+	   "row 10: NULL accattr -> strict (UC)");
 	sim_exit(p);
 	p = fx_begin(1);
 	attr.devacc_attr_dataorder = DDI_STRICTORDER_ACC;
@@ -402,17 +409,20 @@ static void test_umem_setup(void)
 
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		p = fx_begin(1);
-		td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
-						   .len = P, .flags = m[i].flags };
+		td.region[0] = (struct td_region){ .kind = TD_UMEM,
+						   .cookie = ck,
+						   .len = P,
+						   .flags = m[i].flags };
 		if (m[i].cache < 0) {
-			is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va), ENXIO,
+			is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va),
+			   ENXIO,
 			   "row 11: two IOMEM attributes -> setup fails");
 		} else {
 			sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
 			sim_read32(p, va, NULL);
 			is(sim_pte(p, va)->cache, m[i].cache,
-			   "row 11: umem flags 0x%x -> cache mode %d", m[i].flags,
-			   m[i].cache);
+			   "row 11: umem flags 0x%x -> cache mode %d",
+			   m[i].flags, m[i].cache);
 		}
 		sim_exit(p);
 	}
@@ -422,36 +432,43 @@ static void test_umem_setup(void)
 	   "row 11: NULL cookie -> setup fails");
 	sim_exit(p);
 	p = fx_begin(1);
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
-					   .roff = P, .len = P };
+	td.region[0] = (struct td_region){
+		.kind = TD_UMEM, .cookie = ck, .roff = P, .len = P
+	};
 	is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va), 0,
 	   "row 11: koff + len == size accepted");
 	sim_write32(p, va, 0x5a);
 	is(*(uint32_t *)(kva + P), 0x5a, "row 11: ... maps the cookie at koff");
 	sim_exit(p);
 	p = fx_begin(1);
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
-					   .roff = P, .len = P + 1,
+	td.region[0] = (struct td_region){ .kind = TD_UMEM,
+					   .cookie = ck,
+					   .roff = P,
+					   .len = P + 1,
 					   .maplen = P };
 	is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va), ENXIO,
 	   "row 11: koff + len one byte past the cookie -> setup fails");
 	sim_exit(p);
 	p = fx_begin(1);
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
+	td.region[0] = (struct td_region){ .kind = TD_UMEM,
+					   .cookie = ck,
 					   .len = P,
 					   .flags = DEVMAP_MAPPING_INVALID };
 	is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va), ENXIO,
 	   "row 11/46: MAPPING_INVALID without ALLOW_REMAP -> setup fails");
 	sim_exit(p);
 	p = fx_begin(1);
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
-					   .len = P, .maxprot = PROT_READ | PROT_USER };
+	td.region[0] = (struct td_region){ .kind = TD_UMEM,
+					   .cookie = ck,
+					   .len = P,
+					   .maxprot = PROT_READ | PROT_USER };
 	is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va), ENXIO,
 	   "row 11: prot beyond maxprot -> setup fails");
 	sim_exit(p);
 	p = fx_begin(1);
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
-					   .len = P, .flags = 0x800000 };
+	td.region[0] = (struct td_region){
+		.kind = TD_UMEM, .cookie = ck, .len = P, .flags = 0x800000
+	};
 	is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va), ENXIO,
 	   "row 11: unknown flag bits -> setup fails");
 	sim_exit(p);
@@ -466,7 +483,8 @@ static void test_callback_copy(void)
 	td.region[0].rev = 99;
 	is(sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va), 0,
 	   "row 13: devmap_rev 99 accepted");
-	is(td_count('M'), 1, "row 13: callbacks work after the driver scribbled on its copy");
+	is(td_count('M'), 1,
+	   "row 13: callbacks work after the driver scribbled on its copy");
 	sim_read32(p, va, NULL);
 	is(td_count('A'), 1, "row 13: ... access too");
 	sim_exit(p);

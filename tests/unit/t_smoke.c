@@ -17,7 +17,8 @@ int main(void)
 	td.nregions = 1;
 	td.region[0] = (struct td_region){ .kind = TD_DEVMEM, .len = sz };
 	p = sim_proc_create(DDI_MODEL_LP64);
-	is(sim_mmap(p, TD_DEV, 0, sz, PROT_READ | PROT_WRITE, MAP_SHARED, &va), 0, "mmap");
+	is(sim_mmap(p, TD_DEV, 0, sz, PROT_READ | PROT_WRITE, MAP_SHARED, &va),
+	   0, "mmap");
 	is(sim_write32(p, va + 8, 42), 0, "write");
 	is(*(uint32_t *)((char *)dip->regs[0].base + 8), 42, "reached device");
 	sim_exit(p);

@@ -76,8 +76,7 @@ static void run(clock_t hold)
 	printf("# hold %ld: %lu switches, %lu waits\n", (long)hold,
 	       xx_counters.switches, waits);
 	ok(xx_counters.switches > 2 * NPROC,
-	   "threads, hold %ld ms: the processes really contended",
-	   (long)hold);
+	   "threads, hold %ld ms: the processes really contended", (long)hold);
 	ok(hold == 0 || waits > 0, "threads, hold %ld ms: holds were waited on",
 	   (long)hold);
 	for (int i = 0; i < NPROC; i++)

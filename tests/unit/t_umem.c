@@ -40,8 +40,8 @@ static void test_types(void)
 	uintptr_t va, vb;
 	char *kva = ddi_umem_alloc(P, DDI_UMEM_PAGEABLE, &pg);
 
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = pg,
-					   .len = P };
+	td.region[0] =
+		(struct td_region){ .kind = TD_UMEM, .cookie = pg, .len = P };
 	is(sim_mmap(a, TD_DEV, 0, P, RW, MAP_SHARED, &va), 0,
 	   "row 12: a PAGEABLE cookie maps (memory is kept resident)");
 	sim_write32(a, va, 0x1f);
@@ -52,8 +52,8 @@ static void test_types(void)
 	ddi_umem_alloc(P, DDI_UMEM_TRASH, &t1);
 	ddi_umem_alloc(P, DDI_UMEM_TRASH, &t2);
 	a = fx_begin(1);
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = t1,
-					   .len = P };
+	td.region[0] =
+		(struct td_region){ .kind = TD_UMEM, .cookie = t1, .len = P };
 	sim_mmap(a, TD_DEV, 0, P, RW, MAP_SHARED, &va);
 	b = sim_proc_create(DDI_MODEL_LP64);
 	td_rewind();
@@ -78,8 +78,8 @@ static void test_free_while_mapped(void)
 	long warnings;
 
 	strcpy(kva, "still here");
-	td.region[0] = (struct td_region){ .kind = TD_UMEM, .cookie = ck,
-					   .len = P };
+	td.region[0] =
+		(struct td_region){ .kind = TD_UMEM, .cookie = ck, .len = P };
 	sim_mmap(p, TD_DEV, 0, P, RW, MAP_SHARED, &va);
 	ddi_umem_free(ck);
 	is(sim_stats.live_umem, 1,
@@ -93,7 +93,8 @@ static void test_free_while_mapped(void)
 	is(sim_stats.warnings, warnings + 1,
 	   "row 50: a second free while mapped is reported and ignored");
 	sim_exit(p);
-	is(sim_stats.live_umem, 0, "row 50: the memory goes with the last mapping");
+	is(sim_stats.live_umem, 0,
+	   "row 50: the memory goes with the last mapping");
 }
 
 int main(void)

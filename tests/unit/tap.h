@@ -11,8 +11,8 @@
 
 static int tap_n, tap_failed;
 
-static inline __attribute__((format(printf, 2, 3))) int
-ok(int cond, const char *fmt, ...)
+static inline __attribute__((format(printf, 2, 3))) int ok(int cond,
+							   const char *fmt, ...)
 {
 	va_list ap;
 
@@ -27,16 +27,16 @@ ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
-#define is(got, want, ...)                                              \
-	do {                                                            \
-		long long _g = (long long)(got), _w = (long long)(want); \
-		if (!ok(_g == _w, __VA_ARGS__))                         \
+#define is(got, want, ...)                                                    \
+	do {                                                                  \
+		long long _g = (long long)(got), _w = (long long)(want);      \
+		if (!ok(_g == _w, __VA_ARGS__))                               \
 			printf("#   got %lld (0x%llx), want %lld (0x%llx)\n", \
-			       _g, _g, _w, _w);                         \
+			       _g, _g, _w, _w);                               \
 	} while (0)
 
-static inline __attribute__((format(printf, 1, 2))) void
-skip(const char *fmt, ...)
+static inline __attribute__((format(printf, 1, 2))) void skip(const char *fmt,
+							      ...)
 {
 	va_list ap;
 
