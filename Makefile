@@ -1,5 +1,6 @@
 # devmap: top-level build.
 #   make          build the core, the simulated host and the unit tests
+#   make demo     run the demo (simulated host)
 #   make check    run every test suite (plain and ASan+UBSan builds)
 #   make format   reformat the C sources with .clang-format
 CC ?= cc
@@ -25,8 +26,15 @@ SAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
 LIB := $(BUILD)/libdmsim.a
 SAN_LIB := $(BUILD)/san/libdmsim.a
 
-.PHONY: all check check-unit format clean
-all: $(TESTS)
+.PHONY: all check check-unit demo deps format clean
+all: $(TESTS) $(BUILD)/sim_demo
+
+$(BUILD)/sim_demo: demo/sim_demo.c $(LIB) $(HDRS)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -o $@ $< $(LIB) -lpthread
+
+demo: deps
+	@$(MAKE) --no-print-directory -s $(BUILD)/sim_demo
+	@$(BUILD)/sim_demo
 
 # the core, the simulated host and the test drivers, once per flavour
 $(BUILD)/obj/%.o: %.c $(HDRS)
@@ -51,8 +59,12 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(INCS) -o $@ $< $(SAN_LIB) -lpthread
 
-check: $(TESTS) $(SAN_TESTS)
-	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS)
+check: deps
+	@$(MAKE) --no-print-directory $(TESTS) $(SAN_TESTS)
+	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS) scripts/lint.sh
+
+deps:
+	@scripts/deps.sh
 
 check-unit: $(TESTS)
 	@scripts/run-tests.sh $(TESTS)
