@@ -158,7 +158,8 @@ int dm_fault_wait(struct dm_fault *f)
  * fault of another process within the hold after a switch waits (outside
  * any lock) and is retried.
  *
- * Return: 0, or FC_HWERR when @ctxmgt is NULL or fails.
+ * Return: 0; FC_HWERR when @ctxmgt is NULL or fails; FC_MAKE_ERR(EINTR)
+ * when the fault must wait for the hold and is then retried.
  */
 int devmap_do_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 		     uint_t type, uint_t rw,
@@ -176,7 +177,7 @@ int devmap_do_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	f = dm_fault_current(h->dh_seg->s_as);
 	st = dm_ctx_enter(h->dh_ctx, f, h->dh_timeout);
 	if (st == DM_CTX_WAIT)
-		return FC_HWERR;
+		return FC_MAKE_ERR(EINTR); /* retried after the wait */
 	ret = ctxmgt(dhp, h->dh_pvtp, off, len, type, rw);
 	if (st == DM_CTX_HELD)
 		dm_ctx_exit(h->dh_ctx, f, h->dh_timeout, ret == 0);

@@ -12,7 +12,9 @@
  * and a callback that passes on the error devmap_load(9F) just gave it
  * gets that fault code itself, so FC_PROT is SIGSEGV (illumos takes it for
  * EINTR and livelocks) and FC_NOMAP on a DEVMAP_MAPPING_INVALID handle is
- * SIGSEGV as without a callback (illumos: SIGBUS).
+ * SIGSEGV as without a callback (illumos: SIGBUS).  The match is by value:
+ * a driver returning EINTR just after devmap_load gave it FC_PROT (both 4)
+ * is taken to pass the load's error on.
  */
 #include "dm_impl.h"
 
@@ -45,10 +47,9 @@ static faultcode_t dm_fault_load(struct dm_fault *f, struct devmap_handle *dhp)
 
 	if (dhp->dh_flags & DEVMAP_MAPPING_INVALID)
 		return FC_NOMAP;
-	dm_valid_set(dhp, f->soff, PAGESIZE, true);
 	fc = dmh_load(f, dhp, f->soff, PAGESIZE);
-	if (fc)
-		dm_valid_set(dhp, f->soff, PAGESIZE, false);
+	if (fc == 0)
+		dm_valid_set(dhp, f->soff, PAGESIZE, true);
 	return fc;
 }
 

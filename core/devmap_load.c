@@ -37,7 +37,7 @@ static faultcode_t dm_range(const struct devmap_handle *dhp, offset_t off,
 /*
  * Make a range of @dhp valid and let the host load it; @f is the current
  * fault of this address space (or NULL for ddi_mapdev_nointercept outside
- * a fault).  Returns 0 or a fault code; nothing stays valid on error.
+ * a fault).  Returns 0 or a fault code; nothing changes on error.
  */
 faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
 			offset_t off, size_t len, bool user)
@@ -49,12 +49,10 @@ faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
 	fc = dm_range(dhp, off, len, user, &soff, &rlen);
 	if (fc == 0 && (dhp->dh_flags & DEVMAP_MAPPING_INVALID))
 		fc = FC_NOMAP;
-	if (fc == 0) {
+	if (fc == 0 && f)
+		fc = dmh_load(f, dhp, soff, rlen);
+	if (fc == 0)
 		dm_valid_set(dhp, soff, rlen, true);
-		fc = f ? dmh_load(f, dhp, soff, rlen) : 0;
-		if (fc)
-			dm_valid_set(dhp, soff, rlen, false);
-	}
 	dmh_mutex_exit(&dhp->dh_lock);
 	if (fc == 0 && f && f->dhp == dhp && f->soff >= soff &&
 	    f->soff - soff < rlen)

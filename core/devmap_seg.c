@@ -168,8 +168,12 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 	}
 	nd = end < he ? dm_handle_clone(dhp, dhp->dh_seg, true) : NULL;
 	if (end < he && !nd) {
+		/* the part above the hole goes too: no translation may stay */
 		dmh_log(DM_CE_WARN,
 			"devmap: no memory to split a handle; unmapping to its end");
+		dmh_mutex_enter(&dhp->dh_lock);
+		dmh_unload(dhp, end - hs, he - end);
+		dmh_mutex_exit(&dhp->dh_lock);
 		end = he;
 	}
 	if (nd) { /* hole: nd is the part above it */

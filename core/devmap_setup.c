@@ -270,7 +270,7 @@ int dm_devmem_cache(const ddi_device_acc_attr_t *attr, enum dm_cache *cachep)
 		*cachep = DM_CACHE_UC;
 		return 0;
 	}
-	if (attr->devacc_attr_endian_flags == DDI_STRUCTURE_BE_ACC)
+	if (attr->devacc_attr_endian_flags > DDI_STRUCTURE_LE_ACC)
 		return -1; /* no byte swapping through the MMU */
 	switch (attr->devacc_attr_dataorder) {
 	case DDI_STRICTORDER_ACC:
@@ -293,7 +293,7 @@ int dm_devmem_cache(const ddi_device_acc_attr_t *attr, enum dm_cache *cachep)
 int dm_umem_cache(uint_t flags, const ddi_device_acc_attr_t *attr,
 		  enum dm_cache *cachep)
 {
-	if (attr && attr->devacc_attr_endian_flags == DDI_STRUCTURE_BE_ACC)
+	if (attr && attr->devacc_attr_endian_flags > DDI_STRUCTURE_LE_ACC)
 		return -1;
 	switch (flags & IOMEM_DATA_MASK) {
 	case 0:

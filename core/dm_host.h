@@ -75,7 +75,7 @@ uintptr_t dmh_thread_self(void);
  * within the handle) accessible without further faults; a host may install
  * only the page of @f (the current fault, NULL outside one) and let the
  * others fault in later through the valid bits.  Returns 0 or a fault code
- * (FC_*).  dmh_unload() removes every translation of that range in the
+ * (FC_*), and then installs nothing.  dmh_unload() removes every translation of that range in the
  * handle's address space and must work from any thread, including from
  * inside another process's fault.  Both run with the handle's mutex held.
  */

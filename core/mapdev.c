@@ -216,7 +216,7 @@ enum dm_fault_result dm_mapdev_fault(struct dm_fault *f,
 
 	if (dm_fault_fast(f, dhp, false, &fc))
 		return dm_fault_outcome(f, fc);
-	if (!md->m_ops.mapdev_access)
+	if (dm_is_stub((const void *)md->m_ops.mapdev_access))
 		return dm_fault_outcome(f, FC_HWERR);
 	dmh_mutex_enter(&md->m_fault_lock);
 	if (dm_fault_fast(f, dhp, false, &fc)) { /* done while we waited */
@@ -252,7 +252,7 @@ int dm_mapdev_dup(struct dm_seg *seg, struct dm_seg *child)
 	child->s_handles = dm_handle_clone(seg->s_handles, child, false);
 	if (!child->s_handles)
 		return ENOMEM;
-	if (!md->m_ops.mapdev_dup)
+	if (dm_is_stub((const void *)md->m_ops.mapdev_dup))
 		return 0;
 	ret = md->m_ops.mapdev_dup(seg, md->m_private, child,
 				   &child->s_mapdev->m_private);
@@ -264,7 +264,7 @@ void dm_mapdev_free(struct dm_seg *seg)
 {
 	struct dm_mapdev *md = seg->s_mapdev;
 
-	if (md->m_ops.mapdev_free)
+	if (!dm_is_stub((const void *)md->m_ops.mapdev_free))
 		md->m_ops.mapdev_free(seg, md->m_private);
 }
 

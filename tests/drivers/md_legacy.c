@@ -67,13 +67,14 @@ static int md_segmap(dev_t dev, off_t off, struct as *asp, caddr_t *addrp,
 		     off_t len, uint_t prot, uint_t maxprot, uint_t flags,
 		     cred_t *credp)
 {
+	struct ddi_mapdev_ctl stubs = { MAPDEV_REV, nodev, nodev, nodev };
 	ddi_mapdev_handle_t handle;
 	int err;
 
 	if ((flags & MAP_TYPE_MASK) != MAP_SHARED)
 		return EINVAL;
 	err = ddi_mapdev(dev, off, asp, addrp, len, prot, maxprot, flags, credp,
-			 &md_ops, &handle, NULL);
+			 md.nodev_ops ? &stubs : &md_ops, &handle, NULL);
 	if (!err && md.keep_ctx_zero)
 		ddi_mapdev_set_keep_ctx(handle, 0);
 	return err;

@@ -16,6 +16,7 @@ struct md_state {
 	int access_ret; /* nonzero: mapdev_access returns it */
 	int dup_ret; /* mapdev_dup returns it */
 	bool keep_ctx_zero; /* ddi_mapdev_set_keep_ctx(0) after mapping */
+	bool nodev_ops; /* pass nodev for every mapdev callback */
 	off_t last_offset; /* offset given to the last mapdev_access */
 	ddi_mapdev_handle_t cur_hdl, last_hdl;
 };

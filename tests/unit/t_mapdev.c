@@ -78,6 +78,7 @@ static void test_errors_and_hold(void)
 	is(sim_write32(a, va, 2), SIGBUS, "row 55: mapdev_access -1 -> SIGBUS");
 	is(a->sig_fc, FC_HWERR, "row 55: ... FC_HWERR");
 	md.access_ret = FC_PROT;
+	sim_clock_advance(5);
 	is(sim_write32(a, va, 2), SIGSEGV,
 	   "row 55: a fault code returned is used as such (FC_PROT -> SIGSEGV)");
 	md.access_ret = 0;
@@ -119,11 +120,31 @@ static void test_range_rules(void)
 	sim_exit(a);
 }
 
+static void test_stub_callbacks(void)
+{
+	struct sim_proc *a = sim_proc_create(DDI_MODEL_LP64), *c;
+	uintptr_t va;
+	int err;
+
+	md_attach(fx_dip);
+	md.nodev_ops = true;
+	is(sim_mmap(a, MD_DEV, 0, P, RW, MAP_SHARED, &va), 0,
+	   "row 55: mapdev callbacks set to nodev");
+	is(sim_write32(a, va, 1), SIGBUS,
+	   "row 54/55: a nodev mapdev_access counts as absent -> SIGBUS (FC_HWERR)");
+	is(a->sig_fc, FC_HWERR, "row 55: ... FC_HWERR, nodev is not called");
+	c = sim_fork(a, &err);
+	is(err, 0, "row 55: nodev mapdev_dup counts as absent: fork works");
+	sim_exit(c);
+	sim_exit(a);
+}
+
 int main(void)
 {
 	fx_init();
 	test_pingpong();
 	test_errors_and_hold();
 	test_range_rules();
+	test_stub_callbacks();
 	return fx_done();
 }

@@ -223,6 +223,28 @@ static void test_hole(void)
 	sim_exit(p);
 }
 
+static void test_hole_without_memory(void)
+{
+	struct sim_proc *p = fx_begin(4);
+	long warnings = sim_stats.warnings;
+	uintptr_t va;
+
+	sim_mmap(p, TD_DEV, 0, 4 * P, RW, MAP_SHARED, &va);
+	sim_write32(p, va + 3 * P, 1);
+	sim_fail_alloc = 1;
+	is(sim_munmap(p, va + P, P), 0,
+	   "row 42: a hole munmap with no memory to split the handle");
+	sim_fail_alloc = 0;
+	is(sim_stats.warnings, warnings + 1, "row 42: ... is reported");
+	struct td_call *x = td_nth('X', 0);
+	ok(x->off == P && x->len == 3 * P && x->n1 == x->dhp && !x->n2,
+	   "row 42: ... the driver is told everything above the hole went");
+	is(sim_write32(p, va + 3 * P, 2), SIGSEGV,
+	   "row 42: ... and no translation above the hole survives");
+	is(sim_write32(p, va, 3), 0, "row 42: ... the part below still works");
+	sim_exit(p);
+}
+
 static void test_mprotect(void)
 {
 	struct sim_proc *p = fx_begin(2);
@@ -246,6 +268,7 @@ int main(void)
 	test_head();
 	test_tail();
 	test_hole();
+	test_hole_without_memory();
 	test_mprotect();
 	return fx_done();
 }
