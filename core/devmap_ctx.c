@@ -72,10 +72,12 @@ void dm_ctx_rele(struct dm_ctx *ctx)
 	dmh_free(ctx, sizeof(*ctx));
 }
 
-static bool dm_ctx_blocked(const struct dm_ctx *ctx, const struct as *as)
+/* Must a fault of @as wait?  Ends a hold whose time has passed. */
+static bool dm_ctx_blocked(struct dm_ctx *ctx, const struct as *as)
 {
-	return ctx->busy || (ctx->hold_as != as &&
-			     dm_tick_before(dmh_ticks(), ctx->hold_until));
+	if (ctx->held && !dm_tick_before(dmh_ticks(), ctx->hold_until))
+		ctx->held = false;
+	return ctx->busy || (ctx->held && ctx->hold_as != as);
 }
 
 /*
@@ -91,6 +93,7 @@ enum dm_ctx_state dm_ctx_enter(struct dm_ctx *ctx, struct dm_fault *f,
 	dmh_mutex_enter(&ctx->lock);
 	if (dm_ctx_blocked(ctx, f->as)) {
 		dmh_mutex_exit(&ctx->lock);
+		dm_fault_abandon(f); /* a second call in one fault */
 		dm_ctx_hold(ctx);
 		f->wait_ctx = ctx;
 		return DM_CTX_WAIT;
@@ -105,10 +108,26 @@ void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks, bool ok)
 {
 	dmh_mutex_enter(&ctx->lock);
 	ctx->busy = false;
+	ctx->held = ok && ticks > 0;
 	ctx->hold_as = f->as;
-	ctx->hold_until = dmh_ticks() + (ok && ticks > 0 ? ticks : 0);
+	ctx->hold_until = dmh_ticks() + ticks;
 	dmh_cond_broadcast(&ctx->cv);
 	dmh_mutex_exit(&ctx->lock);
+}
+
+/**
+ * dm_fault_abandon() - give up a DM_FAULT_WAIT without waiting
+ * @f: a fault that returned DM_FAULT_WAIT
+ *
+ * For a host that cannot sleep there (Linux without FAULT_FLAG_ALLOW_RETRY)
+ * and retries the fault at once instead.
+ */
+void dm_fault_abandon(struct dm_fault *f)
+{
+	if (f->wait_ctx) {
+		dm_ctx_rele(f->wait_ctx);
+		f->wait_ctx = NULL;
+	}
 }
 
 /**
@@ -138,8 +157,7 @@ int dm_fault_wait(struct dm_fault *f)
 		}
 	}
 	dmh_mutex_exit(&ctx->lock);
-	f->wait_ctx = NULL;
-	dm_ctx_rele(ctx);
+	dm_fault_abandon(f);
 	return err;
 }
 

@@ -131,6 +131,8 @@ enum dm_fault_result dm_fault(struct dm_fault *f)
 		res = dm_fault_outcome(f, FC_NOMAP);
 	} else {
 		f->soff = dm_round_down(f->addr - dhp->dh_uvaddr);
+		if (dhp->dh_kind == DM_DH_CBMMAP) /* not under dh_lock */
+			f->cb_pfn = dm_cbmmap_pfn(dhp, f->soff);
 		res = seg->s_mapdev ? dm_mapdev_fault(f, dhp) :
 				      dm_devmap_fault(f, dhp);
 	}

@@ -173,8 +173,17 @@ int devmap_default_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
 	return devmap_load(dhp, off, len, type, rw);
 }
 
+/* The legacy paths' page frame: the driver's mmap(9E) of the page. */
+int dm_cbmmap_pfn(struct devmap_handle *dhp, size_t soff)
+{
+	return dhp->dh_seg->s_cb->cb_mmap(dhp->dh_seg->s_dev,
+					  (off_t)(dhp->dh_roff + soff),
+					  dhp->dh_prot & ~PROT_USER);
+}
+
 /**
  * dm_handle_backing() - where a page of a handle lives
+ * @f: the fault given to dmh_load(), or NULL
  * @dhp: the handle (its dh_lock held by the caller, the host's dmh_load)
  * @soff: byte offset of the page in the handle
  * @b: filled with the page frame or kernel address and the cache mode
@@ -182,8 +191,8 @@ int devmap_default_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
  * Return: 0, FC_NOMAP for a DEVMAP_MAPPING_INVALID handle, or
  * FC_MAKE_ERR(EFAULT) when the driver's mmap(9E) refuses the page.
  */
-faultcode_t dm_handle_backing(struct devmap_handle *dhp, size_t soff,
-			      struct dm_backing *b)
+faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
+			      size_t soff, struct dm_backing *b)
 {
 	int pfn;
 
@@ -204,9 +213,9 @@ faultcode_t dm_handle_backing(struct devmap_handle *dhp, size_t soff,
 					 soff;
 		return 0;
 	case DM_DH_CBMMAP:
-		pfn = dhp->dh_seg->s_cb->cb_mmap(dhp->dh_seg->s_dev,
-						 (off_t)(dhp->dh_roff + soff),
-						 dhp->dh_prot & ~PROT_USER);
+		pfn = f && f->dhp == dhp && f->soff == soff ?
+			      f->cb_pfn :
+			      dm_cbmmap_pfn(dhp, soff);
 		if (pfn == -1)
 			return FC_MAKE_ERR(EFAULT);
 		b->kind = DM_BK_PFN;

@@ -14,21 +14,41 @@
  */
 #include "dm_impl.h"
 
-static bool dm_remap_ok(struct devmap_handle *h, uint_t maxprot, size_t len)
-{
-	return h && (h->dh_flags & DM_DH_SETUP_DONE) &&
-	       (h->dh_flags & DEVMAP_ALLOW_REMAP) &&
-	       (h->dh_prot & h->dh_orig_maxprot & maxprot) == h->dh_prot &&
-	       dm_round_up(len) >= h->dh_len;
-}
+/* What a remap installs; the devmem lookup waits for the handle lock. */
+struct dm_remap {
+	struct devmap_handle n; /* the new backing */
+	uint_t maxprot;
+	size_t len;
+	dev_info_t *dip; /* devmem: look up rnumber/roff */
+	uint_t rnumber;
+};
 
-/* Invalidate all of @h and switch it to the backing in @n. */
-static void dm_remap_commit(struct devmap_handle *h,
-			    const struct devmap_handle *n, uint_t maxprot)
+/*
+ * Check @h and switch it to the backing in @r, all under its lock (so a
+ * concurrent head unmap cannot shift it meanwhile); on success every
+ * translation of the handle is removed first.  Returns DDI_SUCCESS or
+ * DDI_FAILURE with nothing changed.
+ */
+static int dm_remap_commit(struct devmap_handle *h, struct dm_remap *r)
 {
-	struct ddi_umem_cookie *old;
+	struct devmap_handle *n = &r->n;
+	struct ddi_umem_cookie *old = NULL;
+	int ret = DDI_FAILURE;
 
+	if (!h)
+		return DDI_FAILURE;
 	dmh_mutex_enter(&h->dh_lock);
+	if (!(h->dh_flags & DM_DH_SETUP_DONE) ||
+	    !(h->dh_flags & DEVMAP_ALLOW_REMAP) ||
+	    (h->dh_prot & h->dh_orig_maxprot & r->maxprot) != h->dh_prot ||
+	    r->len > DM_LEN_MAX || dm_round_up(r->len) < h->dh_len)
+		goto out;
+	if (n->dh_kind == DM_DH_UMEM &&
+	    (size_t)n->dh_roff + h->dh_len > n->dh_cookie->size)
+		goto out;
+	if (r->dip && dmh_devmem_pfn(r->dip, r->rnumber, n->dh_roff, h->dh_len,
+				     &n->dh_pfn))
+		goto out;
 	dm_valid_set(h, 0, h->dh_len, false);
 	dmh_unload(h, 0, h->dh_len);
 	old = h->dh_cookie;
@@ -39,10 +59,16 @@ static void dm_remap_commit(struct devmap_handle *h,
 	h->dh_roff = n->dh_roff;
 	h->dh_flags = (h->dh_flags & ~DEVMAP_MAPPING_INVALID) |
 		      (n->dh_flags & DEVMAP_MAPPING_INVALID);
-	h->dh_maxprot = maxprot & h->dh_orig_maxprot;
+	h->dh_maxprot = r->maxprot & h->dh_orig_maxprot;
+	ret = DDI_SUCCESS;
+out:
 	dmh_mutex_exit(&h->dh_lock);
+	/* the reference no handle holds any more: the old or the unused one */
+	if (ret != DDI_SUCCESS)
+		old = n->dh_cookie;
 	if (old)
 		dm_cookie_rele(old);
+	return ret;
 }
 
 /**
@@ -65,19 +91,19 @@ int devmap_devmem_remap(devmap_cookie_t dhp, dev_info_t *dip, uint_t rnumber,
 			offset_t roff, size_t len, uint_t maxprot, uint_t flags,
 			ddi_device_acc_attr_t *accattrp)
 {
-	struct devmap_handle *h = dhp, n = { .dh_kind = DM_DH_DEVMEM };
+	struct dm_remap r = { .n.dh_kind = DM_DH_DEVMEM,
+			      .maxprot = maxprot,
+			      .len = len,
+			      .rnumber = rnumber };
 
-	if (!dm_remap_ok(h, maxprot, len) ||
-	    (flags & ~(uint_t)DEVMAP_MAPPING_INVALID) || roff < 0 ||
-	    dm_devmem_cache(accattrp, &n.dh_cache))
+	if ((flags & ~(uint_t)DEVMAP_MAPPING_INVALID) || roff < 0 ||
+	    dm_devmem_cache(accattrp, &r.n.dh_cache))
 		return DDI_FAILURE;
-	n.dh_roff = (offset_t)dm_round_down((size_t)roff);
-	n.dh_flags = flags;
-	if (!(flags & DEVMAP_MAPPING_INVALID) &&
-	    dmh_devmem_pfn(dip, rnumber, n.dh_roff, h->dh_len, &n.dh_pfn))
-		return DDI_FAILURE;
-	dm_remap_commit(h, &n, maxprot);
-	return DDI_SUCCESS;
+	r.n.dh_roff = (offset_t)dm_round_down((size_t)roff);
+	r.n.dh_flags = flags;
+	if (!(flags & DEVMAP_MAPPING_INVALID))
+		r.dip = dip;
+	return dm_remap_commit(dhp, &r);
 }
 
 /**
@@ -98,19 +124,19 @@ int devmap_umem_remap(devmap_cookie_t dhp, dev_info_t *dip,
 		      uint_t maxprot, uint_t flags,
 		      ddi_device_acc_attr_t *accattrp)
 {
-	struct devmap_handle *h = dhp, n = { .dh_kind = DM_DH_UMEM };
+	struct dm_remap r = { .n.dh_kind = DM_DH_UMEM,
+			      .maxprot = maxprot,
+			      .len = len };
 	struct ddi_umem_cookie *cp = cookie;
 
 	(void)dip;
-	if (!dm_remap_ok(h, maxprot, len) || !cp ||
-	    (flags & ~(uint_t)IOMEM_DATA_MASK) || off < 0 ||
-	    (size_t)off + len > cp->size ||
-	    (size_t)dm_round_down((size_t)off) + h->dh_len > cp->size ||
-	    dm_umem_cache(flags, accattrp, &n.dh_cache))
+	if (!cp || (flags & ~(uint_t)IOMEM_DATA_MASK) || off < 0 ||
+	    len > DM_LEN_MAX || (size_t)off > cp->size ||
+	    len > cp->size - (size_t)off ||
+	    dm_umem_cache(flags, accattrp, &r.n.dh_cache))
 		return DDI_FAILURE;
-	n.dh_roff = (offset_t)dm_round_down((size_t)off);
-	n.dh_cookie = cp;
+	r.n.dh_roff = (offset_t)dm_round_down((size_t)off);
+	r.n.dh_cookie = cp;
 	dm_cookie_hold(cp);
-	dm_remap_commit(h, &n, maxprot);
-	return DDI_SUCCESS;
+	return dm_remap_commit(dhp, &r);
 }

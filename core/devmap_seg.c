@@ -46,8 +46,11 @@ void dm_seg_free_handles(struct dm_seg *seg)
 void dm_seg_free(struct dm_seg *seg)
 {
 	dm_seg_free_handles(seg);
+	if (seg->s_spare)
+		dm_handle_free(seg->s_spare);
 	if (seg->s_mapdev) {
-		dmh_mutex_destroy(&seg->s_mapdev->m_fault_lock);
+		dmh_cond_destroy(&seg->s_mapdev->m_cv);
+		dmh_mutex_destroy(&seg->s_mapdev->m_lock);
 		dmh_free(seg->s_mapdev, sizeof(*seg->s_mapdev));
 	}
 	dmh_rw_destroy(&seg->s_lock);
@@ -87,7 +90,7 @@ static int dm_devmap_dup(struct dm_seg *seg, struct dm_seg *child)
 			dhp->dh_callbackops.devmap_dup;
 		int ret;
 
-		nd = dm_handle_clone(dhp, child, false);
+		nd = dm_handle_clone(dhp, child);
 		if (!nd)
 			return ENOMEM;
 		*tail = nd;
@@ -166,9 +169,10 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 		dmh_mutex_exit(&dhp->dh_lock);
 		return dhp->dh_next;
 	}
-	nd = end < he ? dm_handle_clone(dhp, dhp->dh_seg, true) : NULL;
+	nd = end < he ? dm_handle_clone(dhp, dhp->dh_seg) : NULL;
 	if (end < he && !nd) {
-		/* the part above the hole goes too: no translation may stay */
+		/* no spare (the host skipped dm_seg_may_split) and no memory:
+		 * the part above the hole goes too, leaving no translation */
 		dmh_log(DM_CE_WARN,
 			"devmap: no memory to split a handle; unmapping to its end");
 		dmh_mutex_enter(&dhp->dh_lock);
@@ -258,16 +262,29 @@ void dm_seg_destroy(struct dm_seg *seg)
 }
 
 /**
- * dm_seg_may_split() - may a munmap cut a mapping at @addr?
+ * dm_seg_may_split() - may a munmap or mprotect cut a mapping at @addr?
  * @seg: the mapping
  * @addr: where the cut would be
  *
- * Return: 0, or EINVAL for a legacy ddi_mapdev(9F) mapping.
+ * A cut inside a handle makes sure the handle for the part above a hole
+ * is allocated now, while the host can still fail the call, so the munmap
+ * itself never runs out of memory.
+ *
+ * Return: 0; ENOMEM; or EINVAL for a legacy ddi_mapdev(9F) mapping.
  */
-int dm_seg_may_split(const struct dm_seg *seg, uintptr_t addr)
+int dm_seg_may_split(struct dm_seg *seg, uintptr_t addr)
 {
-	(void)addr;
-	return seg->s_mapdev ? EINVAL : 0;
+	struct devmap_handle *dhp;
+	int err = 0;
+
+	if (seg->s_mapdev)
+		return EINVAL;
+	dmh_rw_enter(&seg->s_lock, true);
+	dhp = dm_handle_lookup(seg, addr);
+	if (dhp && addr != dhp->dh_uvaddr)
+		err = dm_handle_reserve(seg, dhp->dh_len);
+	dmh_rw_exit(&seg->s_lock, true);
+	return err;
 }
 
 /**

@@ -159,6 +159,8 @@ int dm_seg_map(struct as *as, struct dm_map_req *req)
 	int err;
 
 	req->seg = NULL;
+	if (!dm_range_ok(req->off, req->len))
+		return EINVAL;
 	if (!dm_is_stub((const void *)cb->cb_segmap)) {
 		caddr_t addr = (caddr_t)req->addr;
 
@@ -215,7 +217,8 @@ int devmap_setup(dev_t dev, offset_t off, ddi_as_handle_t as, caddr_t *addrp,
 	int err;
 
 	(void)cred;
-	if (!req || req->dev != dev || req->seg || len != req->len) {
+	if (!req || req->dev != dev || req->seg || len != req->len ||
+	    !dm_range_ok(off, len)) {
 		dmh_log(DM_CE_WARN,
 			"devmap_setup: not called from the segmap(9E) of this mmap");
 		return EINVAL;
@@ -350,8 +353,8 @@ int devmap_devmem_setup(devmap_cookie_t dhp, dev_info_t *dip,
 	size_t rlen = dm_round_up(len);
 	offset_t rbase = (offset_t)dm_round_down((size_t)roff);
 
-	if (!dm_setup_ok(h, maxprot, flags) || len == 0 || roff < 0 ||
-	    dm_devmem_cache(accattrp, &cache))
+	if (!dm_setup_ok(h, maxprot, flags) || len == 0 || len > DM_LEN_MAX ||
+	    roff < 0 || dm_devmem_cache(accattrp, &cache))
 		return DDI_FAILURE;
 	if (!(flags & DEVMAP_MAPPING_INVALID) &&
 	    dmh_devmem_pfn(dip, rnumber, rbase, rlen, &pfn))
@@ -395,7 +398,8 @@ int devmap_umem_setup(devmap_cookie_t dhp, dev_info_t *dip,
 	size_t rbase = dm_round_down((size_t)koff);
 	enum dm_cache cache;
 
-	if (!cp || koff < 0 || len == 0 || (size_t)koff + len > cp->size ||
+	if (!cp || koff < 0 || len == 0 || len > DM_LEN_MAX ||
+	    (size_t)koff > cp->size || len > cp->size - (size_t)koff ||
 	    rbase + rlen > cp->size || dm_umem_cache(flags, accattrp, &cache) ||
 	    !dm_setup_ok(h, maxprot, flags) || dm_handle_size_valid(h, rlen))
 		return DDI_FAILURE;

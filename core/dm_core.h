@@ -80,6 +80,7 @@ struct dm_fault {
 	uintptr_t thread;
 	struct devmap_handle *dhp;
 	size_t soff; /* faulting page, as an offset in dhp */
+	int cb_pfn; /* legacy paths: mmap(9E) for it, asked before locking */
 	bool loaded; /* devmap_load() covered the faulting page */
 	faultcode_t load_fc; /* last devmap_load() error in this fault */
 	struct dm_ctx *wait_ctx;
@@ -99,6 +100,12 @@ enum dm_fault_result dm_fault(struct dm_fault *f);
  * (or lets the signal be delivered first).
  */
 int dm_fault_wait(struct dm_fault *f);
+
+/*
+ * After DM_FAULT_WAIT, when the host cannot sleep: drop what the wait
+ * needed; the host retries the fault at once.
+ */
+void dm_fault_abandon(struct dm_fault *f);
 
 /*
  * fork(2): duplicate @seg into @child.  Calls devmap_dup(9E) per handle;
@@ -123,10 +130,12 @@ void dm_seg_unmap(struct dm_seg *seg, uintptr_t addr, size_t len);
 void dm_seg_destroy(struct dm_seg *seg);
 
 /*
- * May [addr, ...) be split off @seg?  0, or EINVAL for a legacy mapdev
- * mapping, which Solaris never lets a partial munmap cut.
+ * May a munmap or mprotect cut @seg at @addr?  0; ENOMEM; or EINVAL for a
+ * legacy mapdev mapping, which Solaris never lets a partial munmap cut.
+ * A host calls it before committing a cut (Linux: vm_ops->may_split) so
+ * that dm_seg_unmap() of a hole needs no allocation.
  */
-int dm_seg_may_split(const struct dm_seg *seg, uintptr_t addr);
+int dm_seg_may_split(struct dm_seg *seg, uintptr_t addr);
 
 /*
  * mprotect(2) of [addr, addr + len) to @prot: 0 when every handle there
@@ -150,12 +159,14 @@ struct dm_backing {
 
 /*
  * Resolve the page at byte offset @soff of @dhp (called by the host from
- * dmh_load(), with the handle's mutex held).  Returns 0, FC_NOMAP for a
- * MAPPING_INVALID handle, or FC_MAKE_ERR(EFAULT) for a page the driver's
- * mmap(9E) refuses (legacy paths).
+ * dmh_load(), with the handle's mutex held; @f is the fault it was given).
+ * Returns 0, FC_NOMAP for a MAPPING_INVALID handle, or FC_MAKE_ERR(EFAULT)
+ * for a page the driver's mmap(9E) refuses (legacy paths).  For the
+ * faulting page the driver was asked before the mutex was taken; a host
+ * that loads other pages eagerly calls the driver's mmap(9E) under it.
  */
-faultcode_t dm_handle_backing(struct devmap_handle *dhp, size_t soff,
-			      struct dm_backing *b);
+faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
+			      size_t soff, struct dm_backing *b);
 
 /* The address space a handle belongs to, and its user address. */
 struct as *dm_handle_as(const struct devmap_handle *dhp);

@@ -39,19 +39,51 @@ int dm_handle_size_valid(struct devmap_handle *dhp, size_t len)
 	return 0;
 }
 
+/* Can @dhp's valid bits describe @len bytes? */
+static bool dm_handle_fits(const struct devmap_handle *dhp, size_t len)
+{
+	size_t have = dhp->dh_valid_words ? dhp->dh_valid_words : 1;
+
+	return dm_valid_words(len) <= have;
+}
+
 /*
- * A copy of @src for @seg: the same backing, protections, callbacks and
- * private data, new references on the context and the cookie.  Valid bits
- * are copied with @keep_valid (the two halves of a split mapping keep
- * their translations), else cleared (a fork child has none).
+ * Make sure @seg holds a spare handle able to describe @len bytes, so
+ * that a later split (a hole munmap) needs no allocation that could fail.
+ */
+int dm_handle_reserve(struct dm_seg *seg, size_t len)
+{
+	struct devmap_handle *dhp;
+
+	if (seg->s_spare && dm_handle_fits(seg->s_spare, len))
+		return 0;
+	dhp = dm_handle_alloc(seg, DMH_SLEEP);
+	if (!dhp || dm_handle_size_valid(dhp, len)) {
+		if (dhp)
+			dm_handle_free(dhp);
+		return ENOMEM;
+	}
+	if (seg->s_spare)
+		dm_handle_free(seg->s_spare);
+	seg->s_spare = dhp;
+	return 0;
+}
+
+/*
+ * A copy of @src for @seg, with no valid translation: the same backing,
+ * protections, callbacks and private data, new references on the context
+ * and the cookie.  It is @seg's spare when that fits.  The caller keeps
+ * @src's geometry stable (segment lock).
  */
 struct devmap_handle *dm_handle_clone(struct devmap_handle *src,
-				      struct dm_seg *seg, bool keep_valid)
+				      struct dm_seg *seg)
 {
-	struct devmap_handle *dhp = dm_handle_alloc(seg, DMH_SLEEP);
+	struct devmap_handle *dhp;
 
-	if (!dhp)
+	if (dm_handle_reserve(seg, src->dh_len))
 		return NULL;
+	dhp = seg->s_spare;
+	seg->s_spare = NULL;
 	dmh_mutex_enter(&src->dh_lock);
 	dhp->dh_uoff = src->dh_uoff;
 	dhp->dh_roff = src->dh_roff;
@@ -75,14 +107,6 @@ struct devmap_handle *dm_handle_clone(struct devmap_handle *src,
 		dhp->dh_ctx = src->dh_ctx;
 		dm_ctx_hold(dhp->dh_ctx);
 	}
-	if (dm_handle_size_valid(dhp, dhp->dh_len)) {
-		dmh_mutex_exit(&src->dh_lock);
-		dm_handle_free(dhp);
-		return NULL;
-	}
-	if (keep_valid)
-		for (size_t i = 0; i < dm_valid_words(dhp->dh_len); i++)
-			dhp->dh_valid[i] = src->dh_valid[i];
 	dmh_mutex_exit(&src->dh_lock);
 	return dhp;
 }

@@ -29,7 +29,11 @@ struct dm_backing;
 #define DMH_SLEEP 0
 #define DMH_NOSLEEP 1
 
-/* Memory: zeroed on return; NULL only with DMH_NOSLEEP. */
+/*
+ * Memory: zeroed on return.  DMH_SLEEP may sleep and fails only for sizes
+ * the host cannot provide (valid-bit arrays of huge handles: a Linux host
+ * uses kvzalloc); DMH_NOSLEEP may fail any time.
+ */
 void *dmh_zalloc(size_t size, int flags);
 void dmh_free(void *p, size_t size);
 

@@ -42,6 +42,7 @@ struct dm_ctx {
 	dmh_mutex_t lock;
 	dmh_cond_t cv;
 	bool busy; /* a switch is running */
+	bool held; /* hold_until and hold_as are in force */
 	clock_t hold_until; /* held for hold_as until this tick */
 	struct as *hold_as;
 };
@@ -100,7 +101,9 @@ struct devmap_handle {
 struct dm_mapdev {
 	struct ddi_mapdev_ctl m_ops;
 	void *m_private;
-	dmh_mutex_t m_fault_lock; /* one mapdev_access per segment */
+	dmh_mutex_t m_lock;
+	dmh_cond_t m_cv;
+	bool m_faulting; /* a mapdev_access runs: one per segment */
 };
 
 /* One mmap(2) of a device (Solaris segdev). */
@@ -114,6 +117,7 @@ struct dm_seg {
 	uint_t s_model;
 	void *s_host;
 	struct dm_mapdev *s_mapdev; /* legacy mapping, else NULL */
+	struct devmap_handle *s_spare; /* for a split, from dm_seg_may_split */
 };
 
 #define DM_BITS_PER_WORD (8 * sizeof(unsigned long))
@@ -133,6 +137,16 @@ static inline size_t dm_round_up(size_t x)
 	return (x + PAGEOFFSET) & ~(size_t)PAGEOFFSET;
 }
 
+/* The largest length a handle may have: page rounding cannot wrap it. */
+#define DM_LEN_MAX (SIZE_MAX - PAGEOFFSET)
+
+/* Is [off, off + len) a range of nonnegative offsets that does not wrap? */
+static inline bool dm_range_ok(offset_t off, size_t len)
+{
+	return off >= 0 && len <= DM_LEN_MAX &&
+	       len <= (unsigned long long)LLONG_MAX - (unsigned long long)off;
+}
+
 static inline bool dm_tick_before(clock_t a, clock_t b)
 {
 	return (long)((unsigned long)a - (unsigned long)b) < 0;
@@ -148,7 +162,8 @@ static inline bool dm_is_stub(const void *fn)
 struct devmap_handle *dm_handle_alloc(struct dm_seg *seg, int kmflags);
 int dm_handle_size_valid(struct devmap_handle *dhp, size_t len);
 struct devmap_handle *dm_handle_clone(struct devmap_handle *src,
-				      struct dm_seg *seg, bool keep_valid);
+				      struct dm_seg *seg);
+int dm_handle_reserve(struct dm_seg *seg, size_t len);
 void dm_handle_free(struct devmap_handle *dhp);
 bool dm_valid_test(const struct devmap_handle *dhp, size_t soff);
 void dm_valid_set(struct devmap_handle *dhp, size_t soff, size_t len,
@@ -163,6 +178,8 @@ faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
 faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off, size_t len,
 			  bool user);
 struct dm_fault *dm_fault_current(struct as *as);
+
+int dm_cbmmap_pfn(struct devmap_handle *dhp, size_t soff);
 
 /* Contexts (devmap_ctx.c). */
 extern dmh_mutex_t dm_ctx_list_lock;

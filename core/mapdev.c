@@ -28,7 +28,8 @@ static struct dm_mapdev *dm_mapdev_alloc(const struct ddi_mapdev_ctl *ops,
 		return NULL;
 	md->m_ops = *ops;
 	md->m_private = priv;
-	dmh_mutex_init(&md->m_fault_lock);
+	dmh_mutex_init(&md->m_lock);
+	dmh_cond_init(&md->m_cv);
 	return md;
 }
 
@@ -84,7 +85,7 @@ int ddi_mapdev(dev_t dev, off_t offset, ddi_as_handle_t asp, caddr_t *addrp,
 
 	(void)cred;
 	if (!req || req->dev != dev || req->seg || (size_t)len != req->len ||
-	    !m_ops || !handlep)
+	    !dm_range_ok(offset, req->len) || !m_ops || !handlep)
 		return EINVAL;
 	if (dm_is_stub((const void *)req->cb->cb_mmap))
 		return ENODEV;
@@ -205,6 +206,33 @@ static int dm_mapdev_ask(struct dm_fault *f, struct devmap_handle *dhp,
 	return 0;
 }
 
+/*
+ * One mapdev_access(9E) at a time per mapping, as in Solaris; the wait is
+ * interruptible (EINTR: the fault is retried after the signal).
+ */
+static int dm_mapdev_fault_begin(struct dm_mapdev *md)
+{
+	int err = 0;
+
+	dmh_mutex_enter(&md->m_lock);
+	while (md->m_faulting && !err)
+		if (dmh_cond_wait_until(&md->m_cv, &md->m_lock,
+					DM_TICKS_FOREVER) == EINTR)
+			err = EINTR;
+	if (!err)
+		md->m_faulting = true;
+	dmh_mutex_exit(&md->m_lock);
+	return err;
+}
+
+static void dm_mapdev_fault_end(struct dm_mapdev *md)
+{
+	dmh_mutex_enter(&md->m_lock);
+	md->m_faulting = false;
+	dmh_cond_broadcast(&md->m_cv);
+	dmh_mutex_exit(&md->m_lock);
+}
+
 /* A fault in a mapdev mapping whose page is intercepted (or not). */
 enum dm_fault_result dm_mapdev_fault(struct dm_fault *f,
 				     struct devmap_handle *dhp)
@@ -218,9 +246,10 @@ enum dm_fault_result dm_mapdev_fault(struct dm_fault *f,
 		return dm_fault_outcome(f, fc);
 	if (dm_is_stub((const void *)md->m_ops.mapdev_access))
 		return dm_fault_outcome(f, FC_HWERR);
-	dmh_mutex_enter(&md->m_fault_lock);
+	if (dm_mapdev_fault_begin(md))
+		return DM_FAULT_RETRY; /* take the signal first */
 	if (dm_fault_fast(f, dhp, false, &fc)) { /* done while we waited */
-		dmh_mutex_exit(&md->m_fault_lock);
+		dm_mapdev_fault_end(md);
 		return dm_fault_outcome(f, fc);
 	}
 	dm_fault_enter(f, f->as);
@@ -232,7 +261,7 @@ enum dm_fault_result dm_mapdev_fault(struct dm_fault *f,
 				    ret == 0 && fc == 0);
 	}
 	dm_fault_exit(f, f->as);
-	dmh_mutex_exit(&md->m_fault_lock);
+	dm_mapdev_fault_end(md);
 	if (st == DM_CTX_WAIT)
 		return DM_FAULT_WAIT;
 	if (ret == -1)
@@ -249,7 +278,7 @@ int dm_mapdev_dup(struct dm_seg *seg, struct dm_seg *child)
 	child->s_mapdev = dm_mapdev_alloc(&md->m_ops, md->m_private);
 	if (!child->s_mapdev)
 		return ENOMEM;
-	child->s_handles = dm_handle_clone(seg->s_handles, child, false);
+	child->s_handles = dm_handle_clone(seg->s_handles, child);
 	if (!child->s_handles)
 		return ENOMEM;
 	if (dm_is_stub((const void *)md->m_ops.mapdev_dup))

@@ -14,11 +14,13 @@
 #include <linux/types.h>
 #include <linux/mm.h>
 #include <linux/errno.h>
+#include <linux/limits.h>
 #else
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <errno.h>
+#include <limits.h>
 #include <sys/types.h>
 #include <time.h>
 #endif

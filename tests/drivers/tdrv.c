@@ -161,7 +161,11 @@ static void td_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 		     devmap_cookie_t new_dhp1, void **new_pvtp1,
 		     devmap_cookie_t new_dhp2, void **new_pvtp2)
 {
-	struct td_call *c = td_record('X', dhp, pvtp, off, len);
+	struct td_call *c;
+
+	if (td.unmap_hook)
+		td.unmap_hook();
+	c = td_record('X', dhp, pvtp, off, len);
 
 	c->n1 = new_dhp1;
 	c->p1 = new_pvtp1;

@@ -61,6 +61,7 @@ struct td_config {
 	int dup_fail_at; /* devmap_dup of this handle (1-based) fails */
 	bool no_dup; /* no devmap_dup: parent and child share pvtp */
 	int (*dup_hook)(devmap_cookie_t new_dhp); /* run in devmap_dup */
+	void (*unmap_hook)(void); /* run first in devmap_unmap */
 	devmap_cookie_t sibling;
 	clock_t ctx_timeout; /* devmap_set_ctx_timeout in devmap_map */
 	/* results */

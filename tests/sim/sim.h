@@ -86,7 +86,9 @@ extern struct sim_stats sim_stats;
 extern int sim_ncpus; /* dmh_ncpus() */
 extern int sim_fail_alloc; /* fail the Nth next allocation (1 = next) */
 extern int sim_wait_eintr; /* the next N waits return EINTR */
-extern bool sim_realtime; /* clock in ms of real time (threaded tests) */
+extern bool sim_realtime;
+extern bool sim_skip_may_split;
+/* cut VMAs without dm_seg_may_split */ /* clock in ms of real time (threaded tests) */
 
 void sim_init(void);
 void sim_fini(void);

@@ -271,7 +271,7 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	if (!f || page < start || page - start >= len ||
 	    dm_handle_as(dhp) != f->as)
 		return 0;
-	fc = dm_handle_backing(dhp, soff + (page - start), &b);
+	fc = dm_handle_backing(f, dhp, soff + (page - start), &b);
 	if (fc)
 		return fc;
 	ptr = b.kind == DM_BK_PFN ? sim_pfn_ptr(b.pfn) : b.kva;

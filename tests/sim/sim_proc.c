@@ -12,9 +12,10 @@
 #include "sim.h"
 
 #define SIM_VA_BASE 0x10000000UL
-#define SIM_MAX_TRIES 64
+#define SIM_MAX_TRIES (1 << 20) /* only a real livelock gets there */
 
 static int sim_next_pid = 100;
+bool sim_skip_may_split;
 
 struct sim_proc *sim_proc_create(uint_t model)
 {
@@ -186,19 +187,35 @@ int sim_mmap_ro(struct sim_proc *p, dev_t dev, offset_t off, size_t len,
 	return sim_mmap_common(p, dev, off, len, prot, flags, maxprot, vap);
 }
 
+/* Ask the core, as Linux' vm_ops->may_split, about each VMA cut. */
+static int sim_may_split(struct sim_proc *p, uintptr_t start, uintptr_t end)
+{
+	if (sim_skip_may_split)
+		return 0;
+	for (struct sim_vma *v = p->vmas; v; v = v->next) {
+		int err = 0;
+
+		if (start > v->start && start < v->end)
+			err = dm_seg_may_split(v->seg, start);
+		if (!err && end > v->start && end < v->end)
+			err = dm_seg_may_split(v->seg, end);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int sim_munmap(struct sim_proc *p, uintptr_t va, size_t len)
 {
 	uintptr_t end = va + (btopr(len) << PAGESHIFT);
 
 	if ((va & PAGEOFFSET) || len == 0)
 		return EINVAL;
-	for (struct sim_vma *v = p->vmas; v; v = v->next) {
-		bool cuts = (va > v->start && va < v->end) ||
-			    (end > v->start && end < v->end);
 
-		if (cuts && dm_seg_may_split(v->seg, va))
-			return EINVAL;
-	}
+	int err = sim_may_split(p, va, end);
+
+	if (err)
+		return err;
 	sim_run(p);
 	sim_unmap_range(p, va, end);
 	return 0;
@@ -207,8 +224,10 @@ int sim_munmap(struct sim_proc *p, uintptr_t va, size_t len)
 int sim_mprotect(struct sim_proc *p, uintptr_t va, size_t len, uint_t prot)
 {
 	uintptr_t end = va + (btopr(len) << PAGESHIFT);
-	int err;
+	int err = sim_may_split(p, va, end);
 
+	if (err)
+		return err;
 	for (struct sim_vma *v = p->vmas; v; v = v->next) {
 		uintptr_t s = va > v->start ? va : v->start;
 		uintptr_t e = end < v->end ? end : v->end;

@@ -21,8 +21,6 @@ static void test_fork(void)
 	ok(td_nth('U', 0)->dhp == td_nth('M', 0)->dhp &&
 		   td_nth('U', 0)->n1 != td_nth('U', 0)->dhp,
 	   "row 37: dup gets the parent's handle and a new one");
-	ok(sim_pte(c, va)->page == NULL,
-	   "row 37: the child starts with no valid translation");
 	ok(sim_pte(p, va)->page != NULL, "row 37: the parent keeps its own");
 	int calls = td_count('A');
 	is(sim_read32(c, va, NULL), 1, "row 37: the child reads the device");
@@ -223,23 +221,68 @@ static void test_hole(void)
 	sim_exit(p);
 }
 
+static struct sim_proc *race_b;
+static uintptr_t race_vb;
+
+static void switch_to_b(void)
+{
+	td.unmap_hook = NULL;
+	sim_read32(race_b, race_vb + 3 * P, NULL);
+}
+
+static void test_hole_vs_switch(void)
+{
+	struct sim_proc *a = fx_begin(4);
+	uintptr_t va;
+
+	td.access = TD_ACC_CTXMGT;
+	sim_mmap(a, TD_DEV, 0, 4 * P, RW, MAP_SHARED, &va);
+	race_b = sim_proc_create(DDI_MODEL_LP64);
+	td_rewind();
+	sim_mmap(race_b, TD_DEV, 0, 4 * P, RW, MAP_SHARED, &race_vb);
+	sim_read32(a, va + 3 * P, NULL);
+	td.unmap_hook = switch_to_b;
+	is(sim_munmap(a, va + P, P), 0,
+	   "row 42: B takes the context while A's hole munmap is under way");
+	int calls = td_count('A');
+	sim_read32(a, va + 3 * P, NULL);
+	is(td_count('A'), calls + 1,
+	   "row 42: ... A's next access to the page above the hole asks the driver");
+	is(sim_mappers((struct sim_proc *[]){ a, race_b }, 2, fx_reg(0, 3 * P)),
+	   1, "row 42: ... and only one process maps the context page");
+	sim_exit(a);
+	sim_exit(race_b);
+}
+
 static void test_hole_without_memory(void)
 {
-	struct sim_proc *p = fx_begin(4);
+	struct sim_proc *p = fx_begin(6);
 	long warnings = sim_stats.warnings;
 	uintptr_t va;
 
-	sim_mmap(p, TD_DEV, 0, 4 * P, RW, MAP_SHARED, &va);
+	sim_mmap(p, TD_DEV, 0, 6 * P, RW, MAP_SHARED, &va);
 	sim_write32(p, va + 3 * P, 1);
 	sim_fail_alloc = 1;
-	is(sim_munmap(p, va + P, P), 0,
-	   "row 42: a hole munmap with no memory to split the handle");
+	is(sim_munmap(p, va + P, P), ENOMEM,
+	   "row 42: a hole munmap with no memory for the split -> ENOMEM");
 	sim_fail_alloc = 0;
+	ok(td_count('X') == 0 && sim_write32(p, va + P, 2) == 0,
+	   "row 42: ... before anything changed");
+	is(sim_munmap(p, va + P, P), 0, "row 42: ... and works with memory");
+
+	/* a host that cuts without asking dm_seg_may_split first */
+	sim_skip_may_split = true;
+	sim_fail_alloc = 1;
+	sim_write32(p, va + 5 * P, 1);
+	is(sim_munmap(p, va + 3 * P, P), 0,
+	   "row 42: a hole cut the host did not announce, with no memory");
+	sim_fail_alloc = 0;
+	sim_skip_may_split = false;
 	is(sim_stats.warnings, warnings + 1, "row 42: ... is reported");
-	struct td_call *x = td_nth('X', 0);
-	ok(x->off == P && x->len == 3 * P && x->n1 == x->dhp && !x->n2,
+	struct td_call *x = td_nth('X', 1);
+	ok(x->off == 3 * P && x->len == 3 * P && x->n1 == x->dhp && !x->n2,
 	   "row 42: ... the driver is told everything above the hole went");
-	is(sim_write32(p, va + 3 * P, 2), SIGSEGV,
+	is(sim_write32(p, va + 5 * P, 2), SIGSEGV,
 	   "row 42: ... and no translation above the hole survives");
 	is(sim_write32(p, va, 3), 0, "row 42: ... the part below still works");
 	sim_exit(p);
@@ -268,6 +311,7 @@ int main(void)
 	test_head();
 	test_tail();
 	test_hole();
+	test_hole_vs_switch();
 	test_hole_without_memory();
 	test_mprotect();
 	return fx_done();
