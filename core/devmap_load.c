@@ -248,3 +248,43 @@ uintptr_t dm_handle_uvaddr(const struct devmap_handle *dhp)
 {
 	return dhp->dh_uvaddr;
 }
+
+/**
+ * dm_handle_host() - the host's object of the mapping a handle is in
+ * @dhp: the handle
+ *
+ * Return: what dm_seg_host() returns for its mapping.
+ */
+void *dm_handle_host(const struct devmap_handle *dhp)
+{
+	return dm_seg_host(dhp->dh_seg);
+}
+
+/**
+ * dm_seg_backing() - where a page of a mapping lives
+ * @seg: the mapping
+ * @addr: a user address in it
+ * @b: filled in
+ *
+ * Return: 0, FC_NOMAP where no handle is or the handle has no backing, or
+ * FC_MAKE_ERR(EFAULT) when the driver's mmap(9E) refuses the page.
+ */
+faultcode_t dm_seg_backing(struct dm_seg *seg, uintptr_t addr,
+			   struct dm_backing *b)
+{
+	struct dm_fault f = { .seg = seg, .addr = addr };
+	faultcode_t fc = FC_NOMAP;
+
+	dmh_rw_enter(&seg->s_lock, false);
+	f.dhp = dm_handle_lookup(seg, addr);
+	if (f.dhp) {
+		f.soff = dm_round_down(addr - f.dhp->dh_uvaddr);
+		if (f.dhp->dh_kind == DM_DH_CBMMAP)
+			f.cb_pfn = dm_cbmmap_pfn(f.dhp, f.soff);
+		dmh_mutex_enter(&f.dhp->dh_lock);
+		fc = dm_handle_backing(&f, f.dhp, f.soff, b);
+		dmh_mutex_exit(&f.dhp->dh_lock);
+	}
+	dmh_rw_exit(&seg->s_lock, false);
+	return fc;
+}

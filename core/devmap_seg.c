@@ -326,3 +326,21 @@ int dm_seg_setprot(struct dm_seg *seg, uintptr_t addr, size_t len, uint_t prot)
 	dmh_rw_exit(&seg->s_lock, true);
 	return err;
 }
+
+/**
+ * dm_seg_maxprot() - the protections all handles of a mapping allow
+ * @seg: the mapping
+ *
+ * Return: the PROT_* bits (without PROT_USER) in every handle's maxprot.
+ */
+uint_t dm_seg_maxprot(struct dm_seg *seg)
+{
+	uint_t prot = PROT_READ | PROT_WRITE | PROT_EXEC;
+	struct devmap_handle *dhp;
+
+	dmh_rw_enter(&seg->s_lock, false);
+	for (dhp = seg->s_handles; dhp; dhp = dhp->dh_next)
+		prot &= dhp->dh_maxprot;
+	dmh_rw_exit(&seg->s_lock, false);
+	return prot;
+}

@@ -168,8 +168,20 @@ struct dm_backing {
 faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
 			      size_t soff, struct dm_backing *b);
 
-/* The address space a handle belongs to, and its user address. */
+/* The address space a handle belongs to, its mapping's host object and
+ * its user address. */
 struct as *dm_handle_as(const struct devmap_handle *dhp);
+void *dm_handle_host(const struct devmap_handle *dhp);
 uintptr_t dm_handle_uvaddr(const struct devmap_handle *dhp);
+
+/*
+ * Where the page at @addr of @seg lives, for debugger access (Linux
+ * vm_ops->access): 0 with *b filled, or a fault code.
+ */
+faultcode_t dm_seg_backing(struct dm_seg *seg, uintptr_t addr,
+			   struct dm_backing *b);
+
+/* The protections every handle of @seg allows (for the host's VM_MAY*). */
+uint_t dm_seg_maxprot(struct dm_seg *seg);
 
 #endif /* _DM_CORE_H */

@@ -46,16 +46,26 @@ void dmh_umem_free(void *kva, size_t size);
 /* The host's single zero-filled page behind DDI_UMEM_TRASH cookies. */
 void *dmh_trash_page(void);
 
-/* Sleeping mutual exclusion and condition variables. */
+/*
+ * Sleeping mutual exclusion and condition variables.  A host may define
+ * the three *_init functions as macros in <dm_host_types.h> (the Linux
+ * host does, so that lockdep sees one lock class per call site).
+ */
+#ifndef dmh_mutex_init
 void dmh_mutex_init(dmh_mutex_t *m);
+#endif
 void dmh_mutex_destroy(dmh_mutex_t *m);
 void dmh_mutex_enter(dmh_mutex_t *m);
 void dmh_mutex_exit(dmh_mutex_t *m);
+#ifndef dmh_rw_init
 void dmh_rw_init(dmh_rwlock_t *l);
+#endif
 void dmh_rw_destroy(dmh_rwlock_t *l);
 void dmh_rw_enter(dmh_rwlock_t *l, bool writer);
 void dmh_rw_exit(dmh_rwlock_t *l, bool writer);
+#ifndef dmh_cond_init
 void dmh_cond_init(dmh_cond_t *c);
+#endif
 void dmh_cond_destroy(dmh_cond_t *c);
 void dmh_cond_broadcast(dmh_cond_t *c);
 /*

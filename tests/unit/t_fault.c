@@ -252,6 +252,27 @@ static void test_unload_other(void)
 	sim_exit(a);
 }
 
+static void test_host_access(void)
+{
+	struct sim_proc *p = fx_begin(1);
+	struct dm_backing b;
+	uintptr_t va;
+
+	td.nregions = 2;
+	td.region[0].maplen = 2 * P;
+	td.region[1] =
+		(struct td_region){ .kind = TD_DEVMEM, .rnumber = 1, .len = P };
+	sim_mmap(p, TD_DEV, 0, 3 * P, RW, MAP_SHARED, &va);
+	is(dm_seg_backing(p->vmas->seg, va + 2 * P + 8, &b), 0,
+	   "debugger access: the backing of a page without faulting it in");
+	ok(b.kind == DM_BK_PFN && b.pfn == fx_dip->regs[1].pfn0,
+	   "debugger access: ... the right device page");
+	is(td_count('A'), 0, "debugger access: ... never through the driver");
+	is(dm_seg_backing(p->vmas->seg, va + P, &b), FC_NOMAP,
+	   "debugger access: a gap has no backing");
+	sim_exit(p);
+}
+
 static void test_default_access(void)
 {
 	struct sim_proc *p = fx_begin(2);
@@ -278,5 +299,6 @@ int main(void)
 	test_load_prot();
 	test_unload_other();
 	test_default_access();
+	test_host_access();
 	return fx_done();
 }

@@ -295,6 +295,8 @@ static void test_mprotect(void)
 
 	td.region[0].maxprot = PROT_READ | PROT_WRITE | PROT_USER;
 	sim_mmap(p, TD_DEV, 0, 2 * P, PROT_READ, MAP_SHARED, &va);
+	is(dm_seg_maxprot(p->vmas->seg), RW,
+	   "row 44: the host learns the maxprot all handles allow");
 	is(sim_mprotect(p, va, P, RW), 0, "row 44: mprotect within maxprot");
 	is(sim_write32(p, va, 1), 0, "row 44: ... takes effect");
 	is(sim_mprotect(p, va, 2 * P, PROT_READ | PROT_EXEC), EACCES,
