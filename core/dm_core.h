@@ -15,6 +15,13 @@
 struct dm_seg;
 struct devmap_handle;
 
+/* Is a driver entry point absent: NULL, nodev or nulldev? */
+static inline bool dm_is_stub(const void *fn)
+{
+	return fn == NULL || fn == (const void *)dm_nodev ||
+	       fn == (const void *)dm_nulldev;
+}
+
 /* Start and stop the core (its global tables); once per host. */
 void dm_core_init(void);
 void dm_core_fini(void);

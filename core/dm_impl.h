@@ -152,12 +152,6 @@ static inline bool dm_tick_before(clock_t a, clock_t b)
 	return (long)((unsigned long)a - (unsigned long)b) < 0;
 }
 
-static inline bool dm_is_stub(const void *fn)
-{
-	return fn == NULL || fn == (const void *)dm_nodev ||
-	       fn == (const void *)dm_nulldev;
-}
-
 /* Handle allocation and the valid bits (dm_handle.c). */
 struct devmap_handle *dm_handle_alloc(struct dm_seg *seg, int kmflags);
 int dm_handle_size_valid(struct devmap_handle *dhp, size_t len);

@@ -15,6 +15,10 @@
 #include <linux/mm.h>
 #include <linux/errno.h>
 #include <linux/limits.h>
+#ifndef ENOTSUP
+#define ENOTSUP EOPNOTSUPP
+#endif
+typedef long intptr_t;
 #else
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh [options] INITRAMFS LOG -- owns: booting a test VM and judging its log.
 # Boots the stock Debian kernel (or --debug: the debug-kernel.sh build) in
-# qemu-system-x86_64 (TCG unless /dev/kvm is usable) with INITRAMFS (see
+# qemu-system-x86_64 under TCG (see --accel) with INITRAMFS (see
 # initramfs.sh), writes the serial console to LOG, prints the guest's output
 # between @@TAP-BEGIN@@ and @@TAP-END@@ to stdout, and ends with one summary line.
 # Exit 0 = pass; 1 = fail: timeout, no end marker (hang/crash), test script
@@ -22,7 +22,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit 64; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit "${1:-64}"; }
 
 accel=tcg flavour=stock timeout=300 mem=512 verbose=0 append='' build=''
 custom_dev=0
@@ -39,7 +39,7 @@ while (($#)); do
     --mem) mem=${2:?}; shift ;;
     --accel) accel=${2:?}; shift ;;
     --verbose|-v) verbose=1 ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     --) shift; break ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -59,7 +59,6 @@ kernel_vars=$("$here/kernel.sh" "$flavour" ${build:+"$build"}) || exit 2
 KVER='' VMLINUZ=''
 eval "$kernel_vars"
 command -v qemu-system-x86_64 >/dev/null || { echo "run.sh: qemu-system-x86_64 missing; run deps.sh" >&2; exit 2; }
-
 
 # Kernel report lines that fail the run (extended regex, matched anywhere in LOG).
 report_re='BUG:|WARNING:|possible circular locking|possible recursive locking|inconsistent lock state'

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The DDI shim's driver registration: mod_install(9F)/mod_remove(9F) turn a
+ * Solaris driver's modlinkage into a Linux character device region whose
+ * file operations call its cb_ops, with instances attached through
+ * dev_ops: one per matching PCI device (aliases "pciVVVV,DDDD") or, for a
+ * pseudo driver, instance 0.  Minor nodes appear as /dev/<name><instance>.
+ */
+#include <linux/compat.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <sys/ddi.h>
+#include "dm_compat.h"
+#include "dm_linux.h"
+
+struct mod_ops mod_driverops;
+EXPORT_SYMBOL_GPL(mod_driverops);
+static LIST_HEAD(dm_drivers);
+static DEFINE_MUTEX(dm_drivers_lock);
+static struct class *dm_class;
+
+struct dm_driver *dm_driver_of(dev_t dev)
+{
+	struct dm_driver *drv, *found = NULL;
+
+	mutex_lock(&dm_drivers_lock);
+	list_for_each_entry(drv, &dm_drivers, link)
+		if (MAJOR(drv->base) == MAJOR(dev))
+			found = drv;
+	mutex_unlock(&dm_drivers_lock);
+	return found;
+}
+
+static int dm_open_file(struct inode *inode, struct file *file)
+{
+	struct dm_driver *drv =
+		container_of(inode->i_cdev, struct dm_driver, cdev);
+	int flag = ((file->f_mode & FMODE_READ) ? FREAD : 0) |
+		   ((file->f_mode & FMODE_WRITE) ? FWRITE : 0);
+	struct dm_open *op = kzalloc(sizeof(*op), GFP_KERNEL);
+	int err;
+
+	if (!op)
+		return -ENOMEM;
+	op->drv = drv;
+	op->dev = inode->i_rdev;
+	err = dm_is_stub((const void *)drv->cb->cb_open) ?
+		      0 :
+		      drv->cb->cb_open(&op->dev, flag, OTYP_CHR,
+				       (cred_t *)current_cred());
+	if (err) {
+		kfree(op);
+		return -err;
+	}
+	mutex_lock(&drv->lock);
+	drv->opens[MINOR(op->dev) % DM_MINORS]++;
+	mutex_unlock(&drv->lock);
+	file->private_data = op;
+	/* every file of the driver shares one address_space for unloads */
+	file->f_mapping = drv->inode->i_mapping;
+	return 0;
+}
+
+/* Solaris calls close(9E) on the last close of a minor. */
+static int dm_release(struct inode *inode, struct file *file)
+{
+	struct dm_open *op = file->private_data;
+	struct dm_driver *drv = op->drv;
+	bool last;
+
+	mutex_lock(&drv->lock);
+	last = --drv->opens[MINOR(op->dev) % DM_MINORS] == 0;
+	mutex_unlock(&drv->lock);
+	if (last && !dm_is_stub((const void *)drv->cb->cb_close))
+		drv->cb->cb_close(op->dev, 0, OTYP_CHR,
+				  (cred_t *)current_cred());
+	kfree(op);
+	return 0;
+}
+
+static long dm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct dm_open *op = file->private_data;
+	int mode = (in_compat_syscall() ? DDI_MODEL_ILP32 : DDI_MODEL_LP64) |
+		   ((file->f_mode & FMODE_READ) ? FREAD : 0) |
+		   ((file->f_mode & FMODE_WRITE) ? FWRITE : 0);
+	int rval = 0, err;
+
+	if (dm_is_stub((const void *)op->drv->cb->cb_ioctl))
+		return -ENOTTY;
+	err = op->drv->cb->cb_ioctl(op->dev, (int)cmd, (intptr_t)arg, mode,
+				    (cred_t *)current_cred(), &rval);
+	return err ? -err : rval;
+}
+
+const struct file_operations dm_fops = {
+	.owner = THIS_MODULE,
+	.open = dm_open_file,
+	.release = dm_release,
+	.unlocked_ioctl = dm_ioctl,
+	.compat_ioctl = dm_ioctl,
+	.mmap = dm_mmap,
+	.llseek = noop_llseek,
+};
+
+static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
+{
+	struct dev_info *dip;
+	int i, err = -ENOSPC;
+
+	mutex_lock(&drv->lock);
+	for (i = 0; i < DM_MAX_INSTANCES && drv->inst[i]; i++)
+		;
+	if (i < DM_MAX_INSTANCES) {
+		dip = kzalloc(sizeof(*dip), GFP_KERNEL);
+		err = dip ? 0 : -ENOMEM;
+		if (dip) {
+			dip->drv = drv;
+			dip->instance = i;
+			dip->pdev = pdev;
+			drv->inst[i] = dip;
+		}
+	}
+	mutex_unlock(&drv->lock);
+	if (err)
+		return err;
+	if (pdev)
+		pci_set_drvdata(pdev, dip);
+	if (drv->devo->devo_attach(dip, DDI_ATTACH) != DDI_SUCCESS) {
+		ddi_remove_minor_node(dip, NULL);
+		mutex_lock(&drv->lock);
+		drv->inst[i] = NULL;
+		mutex_unlock(&drv->lock);
+		kfree(dip);
+		return -ENXIO;
+	}
+	dip->attached = true;
+	return 0;
+}
+
+static int dm_detach(struct dev_info *dip)
+{
+	struct dm_driver *drv = dip->drv;
+
+	if (dip->attached &&
+	    drv->devo->devo_detach(dip, DDI_DETACH) != DDI_SUCCESS)
+		return EBUSY;
+	ddi_remove_minor_node(dip, NULL);
+	for (int bar = 0; bar < PCI_STD_NUM_BARS; bar++)
+		if (dip->bars[bar])
+			pci_iounmap(dip->pdev, dip->bars[bar]);
+	mutex_lock(&drv->lock);
+	drv->inst[dip->instance] = NULL;
+	mutex_unlock(&drv->lock);
+	kfree(dip);
+	return 0;
+}
+
+static int dm_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct dm_driver *drv = container_of(to_pci_driver(pdev->dev.driver),
+					     struct dm_driver, pci);
+	int err = pcim_enable_device(pdev);
+
+	if (!err)
+		err = pcim_iomap_regions(pdev, 0, drv->name);
+	if (!err)
+		err = dm_attach(drv, pdev);
+	return err;
+}
+
+static void dm_pci_remove(struct pci_dev *pdev)
+{
+	struct dev_info *dip = pci_get_drvdata(pdev);
+
+	if (dip && dm_detach(dip))
+		dev_warn(&pdev->dev, "detach(9E) refused; removed anyway\n");
+}
+
+/* "pciVVVV,DDDD" aliases to a PCI id table; returns the count. */
+static int dm_pci_ids(struct dm_driver *drv, const char *const *aliases, int n)
+{
+	int i, ids = 0;
+
+	drv->ids = kcalloc(n + 1, sizeof(*drv->ids), GFP_KERNEL);
+	if (!drv->ids)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		unsigned int vendor, device;
+
+		if (sscanf(aliases[i], "pci%x,%x", &vendor, &device) != 2)
+			continue;
+		drv->ids[ids].vendor = vendor;
+		drv->ids[ids].device = device;
+		drv->ids[ids].subvendor = PCI_ANY_ID;
+		drv->ids[ids].subdevice = PCI_ANY_ID;
+		ids++;
+	}
+	return ids;
+}
+
+static void dm_driver_free(struct dm_driver *drv)
+{
+	if (drv->inode)
+		iput(drv->inode);
+	if (drv->cdev.ops)
+		cdev_del(&drv->cdev);
+	if (drv->base)
+		unregister_chrdev_region(drv->base, DM_MINORS);
+	kfree(drv->ids);
+	kfree(drv);
+}
+
+/**
+ * ddi_mod_install() - mod_install(9F): register a Solaris driver
+ * @modlp: the driver's modlinkage
+ * @owner: the driver's module
+ * @name: the driver's name (from DDI_MODULE)
+ * @aliases: its device aliases, "pciVVVV,DDDD" (none: a pseudo driver)
+ * @naliases: how many
+ *
+ * Return: 0, or a positive errno.
+ */
+int ddi_mod_install(struct modlinkage *modlp, struct module *owner,
+		    const char *name, const char *const *aliases, int naliases)
+{
+	struct modldrv *md = modlp ? modlp->ml_linkage[0] : NULL;
+	struct dm_driver *drv;
+	int ids, err;
+
+	if (!md || !md->drv_dev_ops || !md->drv_dev_ops->devo_cb_ops ||
+	    !md->drv_dev_ops->devo_attach)
+		return EINVAL;
+	drv = kzalloc(sizeof(*drv), GFP_KERNEL);
+	if (!drv)
+		return ENOMEM;
+	drv->name = name;
+	drv->owner = owner;
+	drv->devo = md->drv_dev_ops;
+	drv->cb = drv->devo->devo_cb_ops;
+	mutex_init(&drv->lock, NULL, MUTEX_DRIVER, NULL);
+	atomic64_set(&drv->next_pgoff, 0);
+	err = alloc_chrdev_region(&drv->base, 0, DM_MINORS, name);
+	if (err) {
+		drv->base = 0;
+		goto fail;
+	}
+	drv->inode = alloc_anon_inode(dm_mnt->mnt_sb);
+	if (IS_ERR(drv->inode)) {
+		err = PTR_ERR(drv->inode);
+		drv->inode = NULL;
+		goto fail;
+	}
+	cdev_init(&drv->cdev, &dm_fops);
+	drv->cdev.owner = owner;
+	err = cdev_add(&drv->cdev, drv->base, DM_MINORS);
+	if (err) {
+		drv->cdev.ops = NULL;
+		goto fail;
+	}
+	mutex_lock(&dm_drivers_lock);
+	list_add(&drv->link, &dm_drivers);
+	mutex_unlock(&dm_drivers_lock);
+	ids = dm_pci_ids(drv, aliases, naliases);
+	if (ids > 0) {
+		drv->pci.name = name;
+		drv->pci.id_table = drv->ids;
+		drv->pci.probe = dm_pci_probe;
+		drv->pci.remove = dm_pci_remove;
+		err = pci_register_driver(&drv->pci);
+	} else {
+		err = ids < 0 ? ids : dm_attach(drv, NULL);
+	}
+	if (!err)
+		return 0;
+	mutex_lock(&dm_drivers_lock);
+	list_del(&drv->link);
+	mutex_unlock(&dm_drivers_lock);
+fail:
+	dm_driver_free(drv);
+	return -err;
+}
+EXPORT_SYMBOL_GPL(ddi_mod_install);
+
+static struct dm_driver *dm_driver_by_devo(struct dev_ops *devo)
+{
+	struct dm_driver *drv, *found = NULL;
+
+	mutex_lock(&dm_drivers_lock);
+	list_for_each_entry(drv, &dm_drivers, link)
+		if (drv->devo == devo)
+			found = drv;
+	mutex_unlock(&dm_drivers_lock);
+	return found;
+}
+
+/**
+ * mod_remove() - mod_remove(9F): detach every instance and unregister
+ * @modlp: the driver's modlinkage
+ *
+ * Return: 0, or EBUSY when an instance refuses detach(9E).  Linux only
+ * unloads a module whose device files are all closed and unmapped.
+ */
+int mod_remove(struct modlinkage *modlp)
+{
+	struct modldrv *md = modlp ? modlp->ml_linkage[0] : NULL;
+	struct dm_driver *drv = md ? dm_driver_by_devo(md->drv_dev_ops) : NULL;
+
+	if (!drv)
+		return EINVAL;
+	if (drv->ids && drv->ids[0].vendor) {
+		pci_unregister_driver(&drv->pci);
+	} else if (drv->inst[0] && dm_detach(drv->inst[0])) {
+		return EBUSY;
+	}
+	mutex_lock(&dm_drivers_lock);
+	list_del(&drv->link);
+	mutex_unlock(&dm_drivers_lock);
+	dm_driver_free(drv);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mod_remove);
+
+/**
+ * mod_info() - mod_info(9F)
+ * @modlp: the driver's modlinkage
+ * @modinfop: filled in
+ *
+ * Return: 1 (there is always information).
+ */
+int mod_info(struct modlinkage *modlp, struct modinfo *modinfop)
+{
+	if (modinfop)
+		modinfop->mi_info = 0;
+	return 1;
+}
+EXPORT_SYMBOL_GPL(mod_info);
+
+/**
+ * ddi_create_minor_node() - make a device node: /dev/<name><instance>
+ * @dip: the instance
+ * @name: minor node name
+ * @spec_type: S_IFCHR
+ * @minor_num: minor number (0-255)
+ * @node_type: DDI_PSEUDO etc. (unused)
+ * @flag: unused
+ *
+ * Return: DDI_SUCCESS or DDI_FAILURE.
+ */
+int ddi_create_minor_node(dev_info_t *dip, const char *name, int spec_type,
+			  minor_t minor_num, const char *node_type, int flag)
+{
+	struct dm_driver *drv = dip->drv;
+	struct device *dev;
+
+	if (minor_num >= DM_MINORS || spec_type != S_IFCHR)
+		return DDI_FAILURE;
+	dev = device_create(dm_class, dip->pdev ? &dip->pdev->dev : NULL,
+			    drv->base + minor_num, dip, "%s%d", name,
+			    dip->instance);
+	if (IS_ERR(dev))
+		return DDI_FAILURE;
+	set_bit(minor_num, drv->minor_nodes);
+	return DDI_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(ddi_create_minor_node);
+
+/**
+ * ddi_remove_minor_node() - remove an instance's device nodes
+ * @dip: the instance
+ * @name: ignored: every node of the instance goes
+ */
+void ddi_remove_minor_node(dev_info_t *dip, const char *name)
+{
+	struct dm_driver *drv = dip->drv;
+	int minor;
+
+	for_each_set_bit(minor, drv->minor_nodes, DM_MINORS) {
+		struct device *dev =
+			class_find_device_by_devt(dm_class, drv->base + minor);
+
+		if (!dev)
+			continue;
+		if (dev_get_drvdata(dev) == dip) {
+			clear_bit(minor, drv->minor_nodes);
+			device_destroy(dm_class, drv->base + minor);
+		}
+		put_device(dev);
+	}
+}
+EXPORT_SYMBOL_GPL(ddi_remove_minor_node);
+
+int dm_shim_init(void)
+{
+	dm_class = dm_class_create("devmap");
+	return PTR_ERR_OR_ZERO(dm_class);
+}
+
+void dm_shim_fini(void)
+{
+	class_destroy(dm_class);
+}

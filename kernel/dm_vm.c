@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The Linux memory-management side of devmap: mmap of a driver's device
+ * file, and the vm_operations that turn page faults, VMA splits, fork,
+ * munmap, exit, mprotect, mremap and debugger accesses into core events.
+ *
+ * Each mmap is a group: the core mapping plus the VMA pieces cut from it
+ * (vm_private_data, one reference per piece).  The mapping gets private
+ * file offsets in the driver's address_space so that an unload zaps this
+ * mapping (and copies of it made by fork) and nothing else.  VMAs are
+ * VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_WIPEONFORK: fork
+ * copies no translation, so a child starts with none on every kernel.
+ */
+#include <linux/compat.h>
+#include <linux/io.h>
+#include <linux/mman.h>
+#include <linux/slab.h>
+#include "dm_compat.h"
+#include "dm_linux.h"
+
+static LIST_HEAD(dm_mms);
+static DEFINE_MUTEX(dm_mms_lock); /* dm_mms, every dm_mm.groups */
+
+/*
+ * A new group in @mm's record (created on first use), forked from @parent
+ * or new (NULL).  Returns NULL without memory.
+ */
+static struct dm_group *dm_group_new(struct mm_struct *mm,
+				     const struct dm_group *parent)
+{
+	struct dm_group *grp = kzalloc(sizeof(*grp), GFP_KERNEL);
+	struct dm_mm *dmm;
+
+	if (!grp)
+		return NULL;
+	refcount_set(&grp->pieces, 1);
+	grp->parent = parent;
+	mutex_lock(&dm_mms_lock);
+	list_for_each_entry(dmm, &dm_mms, link)
+		if (dmm->mm == mm)
+			goto found;
+	dmm = kzalloc(sizeof(*dmm), GFP_KERNEL);
+	if (dmm)
+		dmm->as = dm_as_create(dmm);
+	if (!dmm || !dmm->as) {
+		kfree(dmm);
+		kfree(grp);
+		grp = NULL;
+		goto out;
+	}
+	dmm->mm = mm;
+	INIT_LIST_HEAD(&dmm->groups);
+	list_add(&dmm->link, &dm_mms);
+found:
+	grp->dmm = dmm;
+	list_add(&grp->link, &dmm->groups);
+out:
+	mutex_unlock(&dm_mms_lock);
+	return grp;
+}
+
+/* Free a group whose last piece is gone, and its mm record with the last. */
+static void dm_group_free(struct dm_group *grp)
+{
+	struct dm_mm *dmm = grp->dmm;
+
+	if (grp->seg)
+		dm_seg_destroy(grp->seg);
+	mutex_lock(&dm_mms_lock);
+	list_del(&grp->link);
+	if (list_empty(&dmm->groups))
+		list_del(&dmm->link);
+	else
+		dmm = NULL;
+	mutex_unlock(&dm_mms_lock);
+	if (dmm) {
+		dm_as_rele(dmm->as);
+		kfree(dmm);
+	}
+	kfree(grp);
+}
+
+/* The group already forked from @parent into @mm, if any. */
+static struct dm_group *dm_fork_sibling(const struct dm_group *parent,
+					struct mm_struct *mm)
+{
+	struct dm_group *grp, *found = NULL;
+	struct dm_mm *dmm;
+
+	mutex_lock(&dm_mms_lock);
+	list_for_each_entry(dmm, &dm_mms, link)
+		if (dmm->mm == mm)
+			list_for_each_entry(grp, &dmm->groups, link)
+				if (grp->parent == parent)
+					found = grp;
+	if (found)
+		refcount_inc(&found->pieces);
+	mutex_unlock(&dm_mms_lock);
+	return found;
+}
+
+static uint_t dm_vm_prot(unsigned long flags, unsigned long r, unsigned long w,
+			 unsigned long x)
+{
+	return ((flags & r) ? PROT_READ : 0) | ((flags & w) ? PROT_WRITE : 0) |
+	       ((flags & x) ? PROT_EXEC : 0);
+}
+
+/**
+ * dm_mmap() - the mmap file operation of every devmap device
+ * @file: the open device
+ * @vma: the new mapping (not yet visible)
+ *
+ * Return: 0, or a negative errno: EINVAL for a writable MAP_PRIVATE
+ * mapping (no copy-on-write of device memory) and the errors of the core.
+ */
+int dm_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct dm_open *op = file->private_data;
+	struct dm_driver *drv = op->drv;
+	unsigned long len = vma->vm_end - vma->vm_start;
+	bool shared = vma->vm_flags & VM_SHARED;
+	struct dm_map_req req = {
+		.cb = drv->cb,
+		.dev = op->dev,
+		.off = (offset_t)vma->vm_pgoff << PAGE_SHIFT,
+		.len = len,
+		.prot = dm_vm_prot(vma->vm_flags, VM_READ, VM_WRITE, VM_EXEC),
+		.maxprot = dm_vm_prot(vma->vm_flags, VM_MAYREAD, VM_MAYWRITE,
+				      VM_MAYEXEC),
+		.flags = shared ? MAP_SHARED : MAP_PRIVATE,
+		.model = in_compat_syscall() ? DDI_MODEL_ILP32 : DDI_MODEL_LP64,
+		.addr = vma->vm_start,
+	};
+	unsigned long clear = 0;
+	struct dm_group *grp;
+	uint_t maxprot;
+	int err;
+
+	if (!shared && (vma->vm_flags & VM_WRITE))
+		return -EINVAL;
+	if (vma->vm_pgoff > (LLONG_MAX >> PAGE_SHIFT))
+		return -EINVAL;
+	grp = dm_group_new(current->mm, NULL);
+	if (!grp)
+		return -ENOMEM;
+	req.host = grp;
+	err = dm_seg_map(grp->dmm->as, &req);
+	if (err) {
+		dm_group_free(grp);
+		return -err;
+	}
+	grp->seg = req.seg;
+	grp->mapping = file->f_mapping;
+	grp->va_start = vma->vm_start;
+	grp->pgoff_base =
+		atomic64_fetch_add(len >> PAGE_SHIFT, &drv->next_pgoff);
+	vma->vm_pgoff = grp->pgoff_base;
+	maxprot = dm_seg_maxprot(grp->seg);
+	if (!(maxprot & PROT_WRITE) || !shared)
+		clear |= VM_MAYWRITE;
+	if (!(maxprot & PROT_EXEC))
+		clear |= VM_MAYEXEC;
+	dm_vma_flags(vma,
+		     VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+			     VM_WIPEONFORK,
+		     clear);
+	vma->vm_private_data = grp;
+	vma->vm_ops = &dm_vm_ops;
+	return 0;
+}
+
+/* A fork child's group for @parent's pieces in @mm: devmap_dup(9E). */
+static struct dm_group *dm_fork_group(struct dm_group *parent,
+				      struct mm_struct *mm)
+{
+	struct dm_group *grp = dm_group_new(mm, parent);
+	int err;
+
+	if (!grp)
+		return NULL;
+	grp->mapping = parent->mapping;
+	grp->va_start = parent->va_start;
+	grp->pgoff_base = parent->pgoff_base;
+	if (parent->seg) {
+		err = dm_seg_dup(parent->seg, grp->dmm->as, grp, &grp->seg);
+		if (err)
+			pr_warn("devmap: devmap_dup failed (%d); the child's mapping gets SIGBUS\n",
+				err);
+	}
+	return grp;
+}
+
+/*
+ * A new VMA piece: a split in the same process takes another reference;
+ * a fork makes (or joins) the child's group and calls devmap_dup(9E).  A
+ * fork cannot be failed from here, so a child whose dup failed gets a dead
+ * group: its accesses raise SIGBUS.
+ */
+static void dm_vm_open(struct vm_area_struct *vma)
+{
+	struct dm_group *grp = vma->vm_private_data, *child;
+
+	if (vma->vm_mm == grp->dmm->mm) {
+		refcount_inc(&grp->pieces);
+		return;
+	}
+	child = dm_fork_sibling(grp, vma->vm_mm);
+	if (!child)
+		child = dm_fork_group(grp, vma->vm_mm);
+	vma->vm_private_data = child;
+}
+
+/* A VMA piece goes: munmap of that range, or exit. */
+static void dm_vm_close(struct vm_area_struct *vma)
+{
+	struct dm_group *grp = vma->vm_private_data;
+
+	if (!grp)
+		return;
+	if (grp->seg)
+		dm_seg_unmap(grp->seg, vma->vm_start,
+			     vma->vm_end - vma->vm_start);
+	if (refcount_dec_and_test(&grp->pieces))
+		dm_group_free(grp);
+}
+
+static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
+{
+	struct dm_group *grp = vmf->vma->vm_private_data;
+	struct dm_fault f = { .addr = vmf->address, .host = vmf };
+
+	if (!grp || !grp->seg)
+		return VM_FAULT_SIGBUS;
+	f.seg = grp->seg;
+	f.rw = (vmf->flags & FAULT_FLAG_WRITE)	     ? DEVMAP_WRITE :
+	       (vmf->flags & FAULT_FLAG_INSTRUCTION) ? DEVMAP_EXEC :
+						       DEVMAP_READ;
+	switch (dm_fault(&f)) {
+	case DM_FAULT_DONE:
+	case DM_FAULT_RETRY:
+		return VM_FAULT_NOPAGE;
+	case DM_FAULT_WAIT:
+		if ((vmf->flags & FAULT_FLAG_ALLOW_RETRY) &&
+		    !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT)) {
+			dm_release_fault_lock(vmf);
+			dm_fault_wait(&f);
+			return VM_FAULT_RETRY;
+		}
+		dm_fault_abandon(&f);
+		return VM_FAULT_NOPAGE;
+	case DM_FAULT_SIGSEGV:
+		return VM_FAULT_SIGSEGV;
+	default:
+		return VM_FAULT_SIGBUS;
+	}
+}
+
+static int dm_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct dm_group *grp = vma->vm_private_data;
+
+	return grp && grp->seg ? -dm_seg_may_split(grp->seg, addr) : 0;
+}
+
+static int dm_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end, unsigned long newflags)
+{
+	struct dm_group *grp = vma->vm_private_data;
+
+	if (!grp || !grp->seg)
+		return 0;
+	return -dm_seg_setprot(grp->seg, start, end - start,
+			       dm_vm_prot(newflags, VM_READ, VM_WRITE,
+					  VM_EXEC));
+}
+
+/* Moving a devmap mapping would orphan its private offsets: refuse. */
+static int dm_vm_mremap(struct vm_area_struct *vma)
+{
+	return -EINVAL;
+}
+
+/*
+ * ptrace and /proc/PID/mem: read or write the backing directly, never
+ * through the driver and never loading a translation.
+ */
+static int dm_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			void *buf, int len, int write)
+{
+	struct dm_group *grp = vma->vm_private_data;
+	int off = addr & ~PAGE_MASK;
+	struct dm_backing b;
+	void __iomem *io;
+
+	if (!grp || !grp->seg || dm_seg_backing(grp->seg, addr, &b))
+		return -EIO;
+	len = min_t(int, len, PAGE_SIZE - off);
+	if (b.kind == DM_BK_KVA) {
+		if (write)
+			memcpy((char *)b.kva + off, buf, len);
+		else
+			memcpy(buf, (char *)b.kva + off, len);
+		return len;
+	}
+	io = ioremap((resource_size_t)b.pfn << PAGE_SHIFT, PAGE_SIZE);
+	if (!io)
+		return -ENOMEM;
+	if (write)
+		memcpy_toio(io + off, buf, len);
+	else
+		memcpy_fromio(buf, io + off, len);
+	iounmap(io);
+	return len;
+}
+
+const struct vm_operations_struct dm_vm_ops = {
+	.open = dm_vm_open,
+	.close = dm_vm_close,
+	.fault = dm_vm_fault,
+	.may_split = dm_vm_may_split,
+	.mprotect = dm_vm_mprotect,
+	.mremap = dm_vm_mremap,
+	.access = dm_vm_access,
+};

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The host interface (core/dm_host.h) in the Linux kernel: memory, locks,
+ * jiffies, and translations.  A translation is loaded with
+ * vmf_insert_pfn_prot() for the faulting page only, and removed with
+ * unmap_mapping_range() on the driver's own address_space at the mapping's
+ * private file offsets, which needs no lock of the owning process and so
+ * works from inside another process's fault.
+ */
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "dm_linux.h"
+#include "core/dm_host.h"
+
+static void *dm_trash;
+
+void *dmh_zalloc(size_t size, int flags)
+{
+	if (flags == DMH_NOSLEEP)
+		return kzalloc(size, GFP_NOWAIT | __GFP_NOWARN);
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+void dmh_free(void *p, size_t size)
+{
+	kvfree(p);
+}
+
+void *dmh_umem_alloc(size_t size, int flags)
+{
+	if (flags == DMH_NOSLEEP)
+		return alloc_pages_exact(size, GFP_NOWAIT | __GFP_ZERO |
+						       __GFP_NOWARN);
+	return vmalloc_user(size);
+}
+
+void dmh_umem_free(void *kva, size_t size)
+{
+	if (is_vmalloc_addr(kva))
+		vfree(kva);
+	else
+		free_pages_exact(kva, size);
+}
+
+void *dmh_trash_page(void)
+{
+	return dm_trash;
+}
+
+void dmh_mutex_destroy(dmh_mutex_t *m)
+{
+	mutex_destroy(m);
+}
+
+void dmh_mutex_enter(dmh_mutex_t *m)
+{
+	mutex_lock(m);
+}
+
+void dmh_mutex_exit(dmh_mutex_t *m)
+{
+	mutex_unlock(m);
+}
+
+void dmh_rw_destroy(dmh_rwlock_t *l)
+{
+}
+
+void dmh_rw_enter(dmh_rwlock_t *l, bool writer)
+{
+	if (writer)
+		down_write(l);
+	else
+		down_read(l);
+}
+
+void dmh_rw_exit(dmh_rwlock_t *l, bool writer)
+{
+	if (writer)
+		up_write(l);
+	else
+		up_read(l);
+}
+
+void dmh_cond_destroy(dmh_cond_t *c)
+{
+}
+
+void dmh_cond_broadcast(dmh_cond_t *c)
+{
+	wake_up_all(c);
+}
+
+/* An interruptible wait: a signal ends it and the fault is retried. */
+int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline)
+{
+	long timeout = MAX_SCHEDULE_TIMEOUT;
+	DEFINE_WAIT(wait);
+
+	if (deadline != DM_TICKS_FOREVER) {
+		timeout = (long)((unsigned long)deadline - jiffies);
+		if (timeout <= 0)
+			return ETIMEDOUT;
+	}
+	prepare_to_wait(c, &wait, TASK_INTERRUPTIBLE);
+	mutex_unlock(m);
+	timeout = schedule_timeout(timeout);
+	finish_wait(c, &wait);
+	mutex_lock(m);
+	if (signal_pending(current))
+		return EINTR;
+	return timeout ? 0 : ETIMEDOUT;
+}
+
+clock_t dmh_ticks(void)
+{
+	return (clock_t)jiffies;
+}
+
+int dmh_ncpus(void)
+{
+	return num_online_cpus();
+}
+
+uintptr_t dmh_thread_self(void)
+{
+	return (uintptr_t)current;
+}
+
+void dmh_log(int level, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (level == DM_CE_WARN)
+		pr_warn("%pV\n", &vaf);
+	else
+		pr_notice("%pV\n", &vaf);
+	va_end(args);
+}
+
+static pgprot_t dm_cache_prot(pgprot_t prot, enum dm_cache cache)
+{
+	switch (cache) {
+	case DM_CACHE_UC:
+		return pgprot_noncached(prot);
+	case DM_CACHE_WC:
+		return pgprot_writecombine(prot);
+	default:
+		return prot;
+	}
+}
+
+static unsigned long dm_backing_pfn(const struct dm_backing *b)
+{
+	if (b->kind == DM_BK_PFN)
+		return b->pfn;
+	return is_vmalloc_addr(b->kva) ? vmalloc_to_pfn(b->kva) :
+					 PHYS_PFN(virt_to_phys(b->kva));
+}
+
+int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
+	     size_t len)
+{
+	struct vm_fault *vmf = f ? f->host : NULL;
+	uintptr_t start = dm_handle_uvaddr(dhp) + soff, page;
+	struct dm_backing b;
+	faultcode_t fc;
+	vm_fault_t ret;
+
+	if (!vmf || dm_handle_as(dhp) != f->as)
+		return 0;
+	page = vmf->address & PAGE_MASK;
+	if (page < start || page - start >= len)
+		return 0; /* valid now; it faults in without the driver */
+	fc = dm_handle_backing(f, dhp, soff + (page - start), &b);
+	if (fc)
+		return fc;
+	ret = vmf_insert_pfn_prot(vmf->vma, page, dm_backing_pfn(&b),
+				  dm_cache_prot(vmf->vma->vm_page_prot,
+						b.cache));
+	if (ret == VM_FAULT_NOPAGE)
+		return 0;
+	return FC_MAKE_ERR(ret == VM_FAULT_OOM ? ENOMEM : EFAULT);
+}
+
+void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len)
+{
+	struct dm_group *grp = dm_handle_host(dhp);
+	uintptr_t va = dm_handle_uvaddr(dhp) + soff;
+	pgoff_t pgoff = grp->pgoff_base + ((va - grp->va_start) >> PAGE_SHIFT);
+
+	unmap_mapping_range(grp->mapping, (loff_t)pgoff << PAGE_SHIFT, len, 1);
+}
+
+int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
+		   unsigned long *pfnp)
+{
+	int bar = (int)rnumber - 1; /* register set 0 is config space */
+
+	if (!dip || !dip->pdev || bar < 0 || bar >= PCI_STD_NUM_BARS ||
+	    !(pci_resource_flags(dip->pdev, bar) & IORESOURCE_MEM) ||
+	    roff < 0 || (u64)roff + len > pci_resource_len(dip->pdev, bar))
+		return -1;
+	*pfnp = (unsigned long)((pci_resource_start(dip->pdev, bar) + roff) >>
+				PAGE_SHIFT);
+	return 0;
+}
+
+/**
+ * dm_host_init() - set up the host: the trash page and the core's tables
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dm_host_init(void)
+{
+	dm_trash = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!dm_trash)
+		return -ENOMEM;
+	dm_core_init();
+	return 0;
+}
+
+/**
+ * dm_host_fini() - undo dm_host_init()
+ */
+void dm_host_fini(void)
+{
+	dm_core_fini();
+	free_page((unsigned long)dm_trash);
+}

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Solaris <sys/stat.h> for drivers on Linux: what the DDI shim needs. */
+#include <sys/ddi.h>

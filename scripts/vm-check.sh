@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# vm-check.sh [stock|debug] -- owns: the kernel host's test run.  Builds
+# devmap.ko and the dmtest driver against Debian's kernel (or the cached
+# debug kernel), the static test programs (64- and 32-bit), an initramfs,
+# boots it in QEMU and prints the guest's TAP.  Skips loudly (TAP SKIP)
+# when the packages it needs cannot be installed.
+set -uo pipefail
+flavour=${1:-stock}
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${DEVMAP_BUILD_DIR:-$repo/build}
+out=$build/vm/$flavour
+skip() {
+	echo "ok 1 # SKIP $flavour kernel suite: $*"
+	echo "1..1"
+	exit 0
+}
+fail() {
+	echo "not ok 1 - $flavour kernel suite: $*"
+	echo "1..1"
+	exit 1
+}
+mkdir -p "$out"
+if [ "$flavour" = debug ]; then
+	"$repo/scripts/vm/deps.sh" --debug >&2 || skip "missing packages (see above)"
+	"$repo/scripts/vm/debug-kernel.sh" "$build" >&2 || fail "debug kernel build failed"
+else
+	"$repo/scripts/vm/deps.sh" >&2 || skip "missing packages (see above)"
+fi
+kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" 2>"$out/kmod.log") ||
+	{ cat "$out/kmod.log" >&2; fail "module build failed"; }
+cc_flags=(-static -O2 -Wall -Wextra -Werror -I"$repo/tests/kernel")
+gcc "${cc_flags[@]}" -o "$out/dmtest_user" "$repo/tests/kernel/dmtest_user.c" ||
+	fail "test program build failed"
+gcc -m32 "${cc_flags[@]}" -o "$out/dmtest_user32" "$repo/tests/kernel/dmtest_user.c" ||
+	fail "32-bit test program build failed"
+"$repo/scripts/vm/initramfs.sh" "$out/initramfs.cpio.gz" "$repo/tests/kernel/guest.sh" \
+	"$kdir/devmap.ko" "$kdir/dmtest.ko" "$out/dmtest_user" "$out/dmtest_user32" ||
+	fail "initramfs build failed"
+args=(--timeout 180)
+[ "$flavour" = debug ] && args=(--debug --build-dir "$build" --timeout 600)
+"$repo/scripts/vm/run.sh" "${args[@]}" "$out/initramfs.cpio.gz" "$out/guest.log"
+rc=$?
+[ $rc -eq 0 ] || echo "# guest log: $out/guest.log" >&2
+[ $rc -le 1 ] || fail "the VM could not run (exit $rc)"
+exit $rc

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dmtest: a Solaris-style pseudo driver for the in-guest tests of
+ * devmap.ko.  Its "device" is DMT_PAGES pages of ddi_umem_alloc(9F)
+ * memory.  Page 0 is a one-page device context managed as in Example 11-3
+ * (unload the owner, save its registers, restore the requester's, load);
+ * the other pages are shared memory with devmap_default_access.  ioctls
+ * report what the framework called and inject access errors.
+ */
+#include <sys/types.h>
+#include <sys/conf.h>
+#include <sys/ddi.h>
+#include <sys/sunddi.h>
+#include <sys/modctl.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include "dmtest.h"
+
+struct dmt_ctx {
+	devmap_cookie_t dhp;
+	int refs; /* handles sharing it (partial unmap) */
+	uint8_t regs[DMT_PAGE];
+};
+
+struct dmt_state {
+	dev_info_t *dip;
+	kmutex_t lock;
+	ddi_umem_cookie_t cookie;
+	uint8_t *dev; /* the device memory */
+	struct dmt_ctx *owner;
+	struct dmt_stats stats;
+	struct dmt_unmap last_unmap;
+	int fail_pid;
+	clock_t hold;
+};
+
+static struct dmt_state *dmt;
+
+static int dmt_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
+			  size_t len, uint_t type, uint_t rw)
+{
+	struct dmt_ctx *ctx = pvtp;
+	int err = 0;
+
+	mutex_enter(&dmt->lock);
+	if (dmt->owner && dmt->owner != ctx) {
+		err = devmap_unload(dmt->owner->dhp, 0, DMT_PAGE);
+		if (err) {
+			dmt->owner = NULL;
+			goto out;
+		}
+		memcpy(dmt->owner->regs, dmt->dev, DMT_PAGE); /* save */
+	}
+	if (dmt->owner != ctx) {
+		memcpy(dmt->dev, ctx->regs, DMT_PAGE); /* restore */
+		dmt->stats.switches++;
+	}
+	dmt->owner = ctx;
+	dmt->stats.owner_pid = current->tgid;
+	err = devmap_load(dhp, off, len, type, rw);
+	if (err)
+		dmt->owner = NULL;
+out:
+	mutex_exit(&dmt->lock);
+	return err;
+}
+
+static int dmt_access(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		      uint_t type, uint_t rw)
+{
+	mutex_enter(&dmt->lock);
+	dmt->stats.accesses++;
+	if (dmt->fail_pid == current->tgid) {
+		mutex_exit(&dmt->lock);
+		return EIO;
+	}
+	mutex_exit(&dmt->lock);
+	if (off < DMT_PAGE)
+		return devmap_do_ctxmgt(dhp, pvtp, off, len, type, rw,
+					dmt_contextmgt);
+	return devmap_default_access(dhp, pvtp, off, len, type, rw);
+}
+
+static struct dmt_ctx *dmt_ctx_new(devmap_cookie_t dhp)
+{
+	struct dmt_ctx *ctx = kmem_zalloc(sizeof(*ctx), KM_SLEEP);
+
+	if (ctx) {
+		ctx->dhp = dhp;
+		ctx->refs = 1;
+	}
+	return ctx;
+}
+
+static int dmt_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
+		   size_t len, void **pvtp)
+{
+	struct dmt_ctx *ctx = dmt_ctx_new(dhp);
+
+	if (!ctx)
+		return ENOMEM;
+	mutex_enter(&dmt->lock);
+	dmt->stats.maps++;
+	if (dmt->hold)
+		devmap_set_ctx_timeout(dhp, dmt->hold);
+	mutex_exit(&dmt->lock);
+	*pvtp = ctx;
+	return 0;
+}
+
+static int dmt_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
+		   void **new_pvtp)
+{
+	struct dmt_ctx *parent = pvtp, *child = dmt_ctx_new(new_dhp);
+
+	if (!child)
+		return ENOMEM;
+	mutex_enter(&dmt->lock);
+	dmt->stats.dups++;
+	memcpy(child->regs, dmt->owner == parent ? dmt->dev : parent->regs,
+	       DMT_PAGE);
+	mutex_exit(&dmt->lock);
+	*new_pvtp = child;
+	return 0;
+}
+
+static void dmt_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		      devmap_cookie_t new_dhp1, void **new_pvtp1,
+		      devmap_cookie_t new_dhp2, void **new_pvtp2)
+{
+	struct dmt_ctx *ctx = pvtp;
+
+	mutex_enter(&dmt->lock);
+	dmt->stats.unmaps++;
+	dmt->last_unmap = (struct dmt_unmap){
+		.off = off,
+		.len = len,
+		.n1_is_dhp = new_dhp1 == dhp,
+		.n2_is_dhp = new_dhp2 == dhp,
+		.n2_new = new_dhp2 && new_dhp2 != dhp,
+	};
+	/* survivors share the context; it goes with the last of them */
+	ctx->refs += (new_dhp1 ? 1 : 0) + (new_dhp2 ? 1 : 0) - 1;
+	if (new_dhp2 && new_dhp2 != dhp)
+		*new_pvtp2 = ctx;
+	if (dmt->owner == ctx && (off == 0 || ctx->refs == 0)) {
+		dmt->owner = NULL; /* its context page is gone */
+		dmt->stats.owner_pid = 0;
+	}
+	mutex_exit(&dmt->lock);
+	if (ctx->refs == 0)
+		kmem_free(ctx, sizeof(*ctx));
+}
+
+static struct devmap_callback_ctl dmt_callbacks = {
+	.devmap_rev = DEVMAP_OPS_REV,
+	.devmap_map = dmt_map,
+	.devmap_access = dmt_access,
+	.devmap_dup = dmt_dup,
+	.devmap_unmap = dmt_unmap,
+};
+
+static int dmt_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
+		      size_t *maplen, uint_t model)
+{
+	size_t length = DMT_PAGES * DMT_PAGE;
+
+	mutex_enter(&dmt->lock);
+	dmt->stats.last_model = model;
+	mutex_exit(&dmt->lock);
+	if (off < 0 || off >= length)
+		return ENXIO;
+	if (len > length - off)
+		len = length - off;
+	if (devmap_umem_setup(dhp, dmt->dip, &dmt_callbacks, dmt->cookie, off,
+			      len, PROT_READ | PROT_WRITE | PROT_USER, 0, NULL))
+		return ENXIO;
+	*maplen = ptob(btopr(len));
+	return 0;
+}
+
+static int dmt_close(dev_t dev, int flag, int otyp, cred_t *credp)
+{
+	mutex_enter(&dmt->lock);
+	dmt->stats.closes++;
+	mutex_exit(&dmt->lock);
+	return 0;
+}
+
+/*
+ * Test instrument, Linux-specific: is there a present PTE at @va in
+ * process @pid?  (/proc/PID/pagemap does not walk VM_PFNMAP mappings.)
+ */
+static int dmt_present(int pid, unsigned long va)
+{
+	struct task_struct *task = get_pid_task(find_get_pid(pid), PIDTYPE_PID);
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	spinlock_t *ptl;
+	pte_t *ptep;
+	int present = -1;
+
+	if (!task)
+		return -1;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	if (!mm)
+		return -1;
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, va);
+	if (vma) {
+		present = 0;
+		if (!follow_pte(mm, va, &ptep, &ptl)) {
+			present = pte_present(*ptep);
+			pte_unmap_unlock(ptep, ptl);
+		}
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return present;
+}
+
+static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
+		     int *rvalp)
+{
+	struct dmt_stats stats;
+	struct dmt_unmap un;
+	struct dmt_present pr;
+
+	switch (cmd) {
+	case DMT_PRESENT:
+		if (ddi_copyin((void *)arg, &pr, sizeof(pr), mode))
+			return EFAULT;
+		pr.present = dmt_present(pr.pid, pr.va);
+		return ddi_copyout(&pr, (void *)arg, sizeof(pr), mode) ?
+			       EFAULT :
+			       0;
+	case DMT_GET_STATS:
+		mutex_enter(&dmt->lock);
+		stats = dmt->stats;
+		mutex_exit(&dmt->lock);
+		return ddi_copyout(&stats, (void *)arg, sizeof(stats), mode) ?
+			       EFAULT :
+			       0;
+	case DMT_LAST_UNMAP:
+		mutex_enter(&dmt->lock);
+		un = dmt->last_unmap;
+		mutex_exit(&dmt->lock);
+		return ddi_copyout(&un, (void *)arg, sizeof(un), mode) ?
+			       EFAULT :
+			       0;
+	case DMT_RESET:
+		mutex_enter(&dmt->lock);
+		memset(&dmt->stats, 0, sizeof(dmt->stats));
+		dmt->fail_pid = 0;
+		dmt->hold = 0;
+		mutex_exit(&dmt->lock);
+		return 0;
+	case DMT_FAIL_PID:
+		dmt->fail_pid = (int)arg;
+		return 0;
+	case DMT_SET_HOLD:
+		dmt->hold = (clock_t)arg;
+		return 0;
+	default:
+		return ENOTTY;
+	}
+}
+
+static struct cb_ops dmt_cb_ops = {
+	.cb_open = nulldev,
+	.cb_close = dmt_close,
+	.cb_strategy = nodev,
+	.cb_print = nodev,
+	.cb_dump = nodev,
+	.cb_read = nodev,
+	.cb_write = nodev,
+	.cb_ioctl = dmt_ioctl,
+	.cb_devmap = dmt_devmap,
+	.cb_mmap = nodev,
+	.cb_segmap = nodev,
+	.cb_chpoll = nodev,
+	.cb_prop_op = nodev,
+	.cb_flag = D_NEW | D_MP | D_DEVMAP,
+	.cb_rev = CB_REV,
+};
+
+static int dmt_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
+{
+	if (cmd != DDI_ATTACH)
+		return DDI_FAILURE;
+	dmt = kmem_zalloc(sizeof(*dmt), KM_SLEEP);
+	if (!dmt)
+		return DDI_FAILURE;
+	dmt->dip = dip;
+	mutex_init(&dmt->lock, NULL, MUTEX_DRIVER, NULL);
+	dmt->dev = ddi_umem_alloc(DMT_PAGES * DMT_PAGE, DDI_UMEM_SLEEP,
+				  &dmt->cookie);
+	if (!dmt->dev ||
+	    ddi_create_minor_node(dip, "dmtest", S_IFCHR, 0, DDI_PSEUDO, 0)) {
+		ddi_umem_free(dmt->cookie);
+		kmem_free(dmt, sizeof(*dmt));
+		return DDI_FAILURE;
+	}
+	ddi_report_dev(dip);
+	return DDI_SUCCESS;
+}
+
+static int dmt_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
+{
+	if (cmd != DDI_DETACH)
+		return DDI_FAILURE;
+	ddi_remove_minor_node(dip, NULL);
+	ddi_umem_free(dmt->cookie);
+	mutex_destroy(&dmt->lock);
+	kmem_free(dmt, sizeof(*dmt));
+	return DDI_SUCCESS;
+}
+
+static struct dev_ops dmt_dev_ops = {
+	.devo_rev = DEVO_REV,
+	.devo_identify = nulldev,
+	.devo_probe = nulldev,
+	.devo_attach = dmt_attach,
+	.devo_detach = dmt_detach,
+	.devo_reset = nodev,
+	.devo_cb_ops = &dmt_cb_ops,
+	.devo_quiesce = ddi_quiesce_not_needed,
+};
+
+static struct modldrv modldrv = { &mod_driverops, "devmap test driver",
+				  &dmt_dev_ops };
+static struct modlinkage modlinkage = { MODREV_1, { &modldrv, NULL } };
+
+DDI_MODULE("dmtest");
+
+int _init(void)
+{
+	return mod_install(&modlinkage);
+}
+
+int _fini(void)
+{
+	return mod_remove(&modlinkage);
+}
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("devmap in-guest test driver");

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * dmtest: the in-guest test driver's interface, shared by the driver and
+ * the test programs.  The device is DMT_PAGES pages of kernel memory:
+ * page 0 is a one-page device context (switched on access as in Example
+ * 11-3), the others are plain shared memory with the default access.
+ */
+#ifndef _DMTEST_H
+#define _DMTEST_H
+
+#define DMT_PAGES 8
+#define DMT_PAGE 4096
+
+struct dmt_stats {
+	int maps, accesses, dups, unmaps, switches, closes;
+	int last_model; /* model of the last devmap(9E) call */
+	int owner_pid; /* process owning the context, 0: none */
+};
+
+struct dmt_unmap {
+	long long off;
+	unsigned long len;
+	int n1_is_dhp; /* new_dhp1 == dhp */
+	int n2_is_dhp; /* new_dhp2 == dhp */
+	int n2_new; /* new_dhp2 is a new handle */
+};
+
+/* Has process pid a valid translation (a present PTE) at va? */
+struct dmt_present {
+	int pid;
+	unsigned long va;
+	int present; /* out: 1, 0, or -1 (no such process/VMA) */
+};
+
+#define DMT_IOC ('d' << 8)
+#define DMT_GET_STATS (DMT_IOC | 1) /* struct dmt_stats out */
+#define DMT_RESET (DMT_IOC | 2)
+#define DMT_FAIL_PID (DMT_IOC | 3) /* accesses by this pid get EIO */
+#define DMT_LAST_UNMAP (DMT_IOC | 4) /* struct dmt_unmap out */
+#define DMT_SET_HOLD (DMT_IOC | 5) /* context hold, in ticks */
+#define DMT_PRESENT (DMT_IOC | 6) /* struct dmt_present in/out */
+
+#endif /* _DMTEST_H */

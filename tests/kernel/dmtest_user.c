@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * The in-guest tests of devmap.ko: real processes mapping /dev/dmtest0 and
+ * faulting on it.  Prints TAP.  `dmtest_user` runs everything; `dmtest_user
+ * model` only the data-model check (the 32-bit build runs that); `hold`
+ * maps the device and sleeps (for the rmmod check).
+ *
+ * Who has a valid translation (a present page table entry) is asked of the
+ * driver while every other process is stopped at a pipe, so the one-owner
+ * invariant is checked at instants where nothing moves.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "dmtest.h"
+
+#define DEV "/dev/dmtest0"
+#define P DMT_PAGE
+#define RW (PROT_READ | PROT_WRITE)
+
+static int ntests, nfailed;
+
+static int ok(int cond, const char *name)
+{
+	printf("%sok %d - %s\n", cond ? "" : "not ", ++ntests, name);
+	nfailed += !cond;
+	fflush(stdout);
+	return cond;
+}
+
+static int is(long got, long want, const char *name)
+{
+	if (!ok(got == want, name))
+		printf("#   got %ld, want %ld\n", got, want);
+	return got == want;
+}
+
+static int dev_open(void)
+{
+	int fd = open(DEV, O_RDWR);
+
+	if (fd < 0) {
+		perror(DEV);
+		exit(2);
+	}
+	return fd;
+}
+
+static struct dmt_stats stats(int fd)
+{
+	struct dmt_stats s;
+
+	memset(&s, 0, sizeof(s));
+	ioctl(fd, DMT_GET_STATS, &s);
+	return s;
+}
+
+static void *map(int fd, size_t len, int prot, int flags, off_t off)
+{
+	return mmap(NULL, len, prot, flags, fd, off);
+}
+
+/* Has process @pid a valid translation at @va?  (Asked of the driver.) */
+static int present(pid_t pid, const void *va)
+{
+	struct dmt_present pr = { .pid = pid, .va = (unsigned long)va };
+	int fd = dev_open();
+
+	ioctl(fd, DMT_PRESENT, &pr);
+	close(fd);
+	return pr.present;
+}
+
+/* Run @fn in a child; returns the signal that killed it, or 0. */
+static int in_child(void (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+static void touch_write(void *va)
+{
+	*(volatile uint32_t *)va = 1;
+}
+
+static void test_model(void)
+{
+	int fd = dev_open();
+	void *va = map(fd, P, RW, MAP_SHARED, 0);
+
+	is(stats(fd).last_model, sizeof(long) == 4 ? 0x00100000 : 0x00200000,
+	   sizeof(long) == 4 ?
+		   "row 6: a 32-bit process maps with DDI_MODEL_ILP32" :
+		   "row 6: a 64-bit process maps with DDI_MODEL_LP64");
+	munmap(va, P);
+	close(fd);
+}
+
+static void test_mmap_rules(void)
+{
+	int fd = dev_open();
+	void *va;
+
+	ioctl(fd, DMT_RESET, 0);
+	va = map(fd, DMT_PAGES * P, RW, MAP_SHARED, 0);
+	ok(va != MAP_FAILED, "mmap of the whole device");
+	((volatile uint32_t *)va)[P / 4 + 1] = 0x1234;
+	is(((volatile uint32_t *)va)[P / 4 + 1], 0x1234,
+	   "a page of the mapping reads back what was written");
+	is(stats(fd).maps, 1, "row 14: devmap_map called once");
+	munmap(va, DMT_PAGES * P);
+	errno = 0;
+	is(map(fd, P, RW, MAP_SHARED, DMT_PAGES * P) == MAP_FAILED ? errno : 0,
+	   ENXIO, "offset beyond the device -> ENXIO");
+	errno = 0;
+	is(map(fd, P, RW, MAP_PRIVATE, 0) == MAP_FAILED ? errno : 0, EINVAL,
+	   "writable MAP_PRIVATE -> EINVAL");
+	va = map(fd, P, PROT_READ, MAP_PRIVATE, 0);
+	ok(va != MAP_FAILED &&
+		   *(volatile uint32_t *)va == *(volatile uint32_t *)va,
+	   "row 17: read-only MAP_PRIVATE maps and reads");
+	munmap(va, P);
+	va = map(fd, 2 * P, RW, MAP_SHARED, 0);
+	is(mprotect(va, 2 * P, PROT_READ | PROT_EXEC) ? errno : 0, EACCES,
+	   "row 44: mprotect beyond the driver's maxprot -> EACCES");
+	is(mprotect(va, P, PROT_READ), 0, "row 44: mprotect read-only works");
+	int before = stats(fd).accesses;
+	is(in_child(touch_write, va), SIGSEGV,
+	   "row 22: a write to a read-only page -> SIGSEGV");
+	is(stats(fd).accesses, before,
+	   "row 22: ... without calling the driver");
+	void *moved = mremap(va, 2 * P, 2 * P, MREMAP_MAYMOVE | MREMAP_FIXED,
+			     (char *)va + 64 * P);
+	ok(moved == MAP_FAILED, "mremap of a devmap mapping is refused");
+	munmap(va, 2 * P);
+	close(fd);
+}
+
+/* Child side of the ping-pong: wait for a turn, check, write, report. */
+static void pp_child(int id, int in, int out, volatile uint32_t *page)
+{
+	uint32_t gen = 0, bad = 0;
+	char c;
+
+	while (read(in, &c, 1) == 1 && c == 'g') {
+		for (int r = 0; r < 16; r++)
+			bad += page[r] !=
+			       (gen ? ((uint32_t)id << 24 | gen) : 0);
+		gen++;
+		for (int r = 0; r < 16; r++)
+			page[r] = (uint32_t)id << 24 | gen;
+		c = bad ? 'b' : 'o';
+		if (write(out, &c, 1) != 1)
+			break;
+	}
+	_exit(bad ? 1 : 0);
+}
+
+static void test_pingpong(int n, int rounds, long hold)
+{
+	int fd = dev_open(), to[8][2], from[2], bad_owner = 0, bad_state = 0;
+	void *va[8];
+	pid_t pid[8];
+	char name[128], c;
+	unsigned int seed = 7;
+
+	ioctl(fd, DMT_RESET, 0);
+	ioctl(fd, DMT_SET_HOLD, hold);
+	if (pipe(from))
+		exit(2);
+	for (int i = 0; i < n; i++) {
+		if (pipe(to[i]))
+			exit(2);
+		va[i] = map(fd, P, RW, MAP_SHARED, 0);
+		pid[i] = fork();
+		if (pid[i] == 0)
+			pp_child(i + 1, to[i][0], from[1], va[i]);
+		munmap(va[i], P); /* the parent keeps no copy */
+	}
+	for (int r = 0; r < rounds; r++) {
+		int i = (int)((seed = seed * 1103515245u + 12345u) >> 16) % n;
+		int owners = 0;
+
+		if (write(to[i][1], "g", 1) != 1 || read(from[0], &c, 1) != 1)
+			break;
+		bad_state += c != 'o';
+		for (int k = 0; k < n; k++)
+			owners += present(pid[k], va[k]) == 1;
+		bad_owner += owners != 1 || present(pid[i], va[i]) != 1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (write(to[i][1], "q", 1) != 1)
+			kill(pid[i], SIGKILL);
+		waitpid(pid[i], NULL, 0);
+		close(to[i][0]);
+		close(to[i][1]);
+	}
+	snprintf(
+		name, sizeof(name),
+		"%d processes, hold %ld: after every access only the accessing process has a valid translation",
+		n, hold);
+	is(bad_owner, 0, name);
+	snprintf(
+		name, sizeof(name),
+		"%d processes, hold %ld: each process read back only its own context",
+		n, hold);
+	is(bad_state, 0, name);
+	snprintf(name, sizeof(name), "%d processes: the context switched", n);
+	ok(stats(fd).switches >= n, name);
+	close(from[0]);
+	close(from[1]);
+	close(fd);
+}
+
+static void test_fork(void)
+{
+	int fd = dev_open(), status;
+	volatile uint32_t *va = map(fd, P, RW, MAP_SHARED, 0);
+	int pipefd[2];
+	pid_t pid;
+	char c;
+
+	ioctl(fd, DMT_RESET, 0);
+	va[0] = 42; /* the parent owns the context */
+	if (pipe(pipefd))
+		exit(2);
+	pid = fork();
+	if (pid == 0) {
+		if (read(pipefd[0], &c, 1) != 1)
+			_exit(3);
+		_exit(va[0] == 42 ? 0 : 1);
+	}
+	is(stats(fd).dups, 1, "row 37: fork calls devmap_dup");
+	is(present(pid, (void *)va), 0,
+	   "row 37: the child starts with no valid translation");
+	is(present(getpid(), (void *)va), 1,
+	   "row 37: the parent keeps its own");
+	int before = stats(fd).accesses;
+	if (write(pipefd[1], "g", 1) != 1)
+		exit(2);
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "row 37: the child reads the context it inherited");
+	ok(stats(fd).accesses > before,
+	   "row 37: ... through devmap_access on its first touch");
+	is(present(getpid(), (void *)va), 0,
+	   "row 37: ... which took the context from the parent");
+	is(va[0], 42, "row 37: the parent gets its context back");
+	munmap((void *)va, P);
+	close(fd);
+}
+
+static void test_partial_unmap(void)
+{
+	int fd = dev_open();
+	char *va = map(fd, DMT_PAGES * P, RW, MAP_SHARED, 0);
+	struct dmt_unmap u;
+
+	for (int i = 1; i < DMT_PAGES; i++)
+		*(volatile uint32_t *)(va + i * P) = 0x100 + i;
+	munmap(va + 3 * P, 2 * P);
+	ioctl(fd, DMT_LAST_UNMAP, &u);
+	ok(u.off == 3 * P && u.len == 2 * P && u.n1_is_dhp && u.n2_new,
+	   "row 42: hole munmap -> devmap_unmap(off, len, dhp, new handle)");
+	is(*(volatile uint32_t *)(va + 5 * P), 0x105,
+	   "row 42: the part above the hole still maps its own page");
+	munmap(va + 6 * P, 2 * P);
+	ioctl(fd, DMT_LAST_UNMAP, &u);
+	ok(u.off == 6 * P && u.len == 2 * P && u.n1_is_dhp && !u.n2_new &&
+		   !u.n2_is_dhp,
+	   "row 41: tail munmap -> devmap_unmap(off, len, dhp, NULL)");
+	munmap(va, P);
+	ioctl(fd, DMT_LAST_UNMAP, &u);
+	ok(u.off == 0 && u.len == P && u.n2_is_dhp && !u.n1_is_dhp,
+	   "row 40: head munmap -> devmap_unmap(off, len, NULL, dhp)");
+	is(*(volatile uint32_t *)(va + 2 * P), 0x102,
+	   "row 40: after the head unmap the rest maps the same pages");
+	munmap(va, DMT_PAGES * P);
+	close(fd);
+}
+
+static void own_and_exit(void *arg)
+{
+	*(volatile uint32_t *)arg = 7;
+}
+
+static void test_exit_while_owner(void)
+{
+	int fd = dev_open(), status;
+	void *va = map(fd, P, RW, MAP_SHARED, 0);
+	pid_t pid;
+
+	ioctl(fd, DMT_RESET, 0);
+	in_child(own_and_exit, va);
+	is(stats(fd).owner_pid, 0,
+	   "exit while owning the context clears the owner");
+	*(volatile uint32_t *)va = 1;
+	is(stats(fd).owner_pid, getpid(), "... and another process takes it");
+	pid = fork();
+	if (pid == 0) {
+		*(volatile uint32_t *)va = 7;
+		pause();
+		_exit(0);
+	}
+	while (stats(fd).owner_pid != pid)
+		usleep(1000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	is(stats(fd).owner_pid, 0,
+	   "kill -9 while owning the context clears the owner");
+	*(volatile uint32_t *)va = 2;
+	is(stats(fd).owner_pid, getpid(),
+	   "... and the context is usable again");
+	munmap(va, P);
+	close(fd);
+}
+
+static void test_sigbus(void)
+{
+	int fd = dev_open(), pipefd[2], status;
+	char *va = map(fd, 2 * P, RW, MAP_SHARED, 0);
+	pid_t pid;
+	char c;
+
+	if (pipe(pipefd))
+		exit(2);
+	pid = fork();
+	if (pid == 0) {
+		if (read(pipefd[0], &c, 1) != 1)
+			_exit(3);
+		*(volatile uint32_t *)(va + P) = 1;
+		_exit(0);
+	}
+	ioctl(fd, DMT_FAIL_PID, pid);
+	if (write(pipefd[1], "g", 1) != 1)
+		exit(2);
+	waitpid(pid, &status, 0);
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS,
+	   "row 21: a driver access error -> SIGBUS in that process");
+	*(volatile uint32_t *)(va + P) = 5;
+	is(*(volatile uint32_t *)(va + P), 5, "row 21: ... and nothing else");
+	ioctl(fd, DMT_FAIL_PID, getpid());
+	munmap(va, 2 * P);
+	va = map(fd, 2 * P, RW, MAP_SHARED, 0);
+	errno = 0;
+	is(write(pipefd[1], va + P, 4) < 0 ? errno : 0, EFAULT,
+	   "row 21: a kernel copyin from such a page -> EFAULT, no signal");
+	ioctl(fd, DMT_FAIL_PID, 0);
+	munmap(va, 2 * P);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(fd);
+}
+
+static void test_procmem_and_gup(void)
+{
+	int fd = dev_open(), pipefd[2];
+	char *va = map(fd, 2 * P, RW, MAP_SHARED, 0), path[64];
+	uint32_t got = 0;
+	struct iovec local = { &got, 4 }, remote = { va + P + 8, 4 };
+	pid_t pid;
+	char c;
+
+	*(volatile uint32_t *)(va + P + 8) = 0xfeedbeef;
+	if (pipe(pipefd))
+		exit(2);
+	pid = fork();
+	if (pid == 0) {
+		if (read(pipefd[0], &c, 1) != 1)
+			_exit(3);
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	int mfd = open(path, O_RDONLY);
+	ok(mfd >= 0 &&
+		   pread(mfd, &got, 4, (off_t)(uintptr_t)(va + P + 8)) == 4 &&
+		   got == 0xfeedbeef,
+	   "/proc/PID/mem reads a device mapping (vm_ops->access)");
+	close(mfd);
+	errno = 0;
+	is(process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0 ? errno : 0,
+	   EFAULT,
+	   "rows 33-36: no softlock on Linux: pinning devmap pages (GUP) fails with EFAULT");
+	if (write(pipefd[1], "g", 1) != 1)
+		exit(2);
+	waitpid(pid, NULL, 0);
+	munmap(va, 2 * P);
+	close(fd);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+static void test_close_vfork_fixed(void)
+{
+	int fd = dev_open();
+	struct dmt_stats s;
+	void *va;
+
+	ioctl(fd, DMT_RESET, 0);
+	va = map(fd, P, RW, MAP_SHARED, 0);
+	close(fd); /* the mapping still holds the device open */
+	fd = dev_open();
+	is(stats(fd).closes, 0,
+	   "row 39: close(2) before munmap does not close(9E) the device");
+	close(fd);
+	munmap(va, P); /* the last reference: close(9E) now */
+	fd = dev_open();
+	is(stats(fd).closes, 1, "row 39: ... close(9E) runs after the munmap");
+	ioctl(fd, DMT_RESET, 0);
+	va = map(fd, P, RW, MAP_SHARED, 0);
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+	s = stats(fd);
+	ok(s.dups == 0 && s.unmaps == 0,
+	   "row 38: vfork + exec makes no devmap_dup or devmap_unmap");
+	void *again = mmap(va, P, RW, MAP_SHARED | MAP_FIXED, fd, 0);
+	ok(again == va && stats(fd).unmaps == 1,
+	   "row 16: MAP_FIXED over a devmap mapping unmaps the old one");
+	munmap(va, P);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "hold") == 0) {
+		int fd = dev_open();
+
+		*(volatile uint32_t *)map(fd, P, RW, MAP_SHARED, 0) = 1;
+		puts("holding");
+		fflush(stdout);
+		pause();
+	}
+	test_model();
+	if (argc > 1 && strcmp(argv[1], "model") == 0)
+		goto done;
+	test_mmap_rules();
+	test_pingpong(2, 200, 0);
+	test_pingpong(8, 400, 0);
+	test_pingpong(4, 100, 1);
+	test_fork();
+	test_partial_unmap();
+	test_exit_while_owner();
+	test_sigbus();
+	test_procmem_and_gup();
+	test_close_vfork_fixed();
+done:
+	printf("1..%d\n", ntests);
+	return nfailed ? 1 : 0;
+}

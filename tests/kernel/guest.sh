@@ -1,0 +1,25 @@
+#!/bin/sh
+# In-guest test script (busybox sh): load devmap.ko and the dmtest driver,
+# run the test programs, then check that a mapped driver cannot be removed
+# and that everything unloads cleanly.  Prints TAP.
+n=0
+check() { # CONDITION-EXIT-CODE NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+insmod /opt/devmap.ko; check $? "insmod devmap.ko"
+insmod /opt/dmtest.ko; check $? "insmod dmtest.ko (a Solaris-style driver)"
+[ -c /dev/dmtest0 ]; check $? "its minor node appears as /dev/dmtest0"
+/opt/dmtest_user
+/opt/dmtest_user32 model
+/opt/dmtest_user hold >/tmp/hold &
+holder=$!
+while ! grep -q holding /tmp/hold 2>/dev/null; do sleep 0.1; done
+rmmod dmtest 2>/dev/null
+[ $? -ne 0 ]; check $? "rmmod refused while a process maps the device"
+kill $holder
+wait $holder 2>/dev/null
+rmmod dmtest; check $? "rmmod dmtest once the mapping is gone"
+rmmod devmap; check $? "rmmod devmap"
+[ ! -e /dev/dmtest0 ]; check $? "the minor node is gone"
+echo "1..$n"
