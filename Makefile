@@ -1,7 +1,11 @@
 # devmap: top-level build.
 #   make          build the core, the simulated host and the unit tests
 #   make demo     run the demo (simulated host)
-#   make check    run every test suite (plain and ASan+UBSan builds)
+#   make check    run every test suite: the core on the simulated host
+#                 (plain and ASan+UBSan) and devmap.ko in QEMU on Debian's
+#                 kernel and on a debug kernel (KASAN, lockdep, kmemleak)
+#   make vm-check / vm-check-debug   only the kernel suites
+#   make kmod     build devmap.ko against the installed kernel headers
 #   make format   reformat the C sources with .clang-format
 CC ?= cc
 BUILD ?= build
@@ -26,7 +30,8 @@ SAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
 LIB := $(BUILD)/libdmsim.a
 SAN_LIB := $(BUILD)/san/libdmsim.a
 
-.PHONY: all check check-unit demo deps format clean
+.PHONY: all check check-unit demo deps format clean kmod vm-check \
+	vm-check-debug
 all: $(TESTS) $(BUILD)/sim_demo
 
 $(BUILD)/sim_demo: demo/sim_demo.c $(LIB) $(HDRS)
@@ -61,7 +66,18 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB) $(HDRS)
 
 check: deps
 	@$(MAKE) --no-print-directory $(TESTS) $(SAN_TESTS)
-	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS) scripts/lint.sh
+	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS) scripts/lint.sh \
+		"scripts/vm-check.sh stock" "scripts/vm-check.sh debug"
+
+vm-check:
+	@scripts/run-tests.sh "scripts/vm-check.sh stock"
+
+vm-check-debug:
+	@scripts/run-tests.sh "scripts/vm-check.sh debug"
+
+kmod:
+	@scripts/vm/deps.sh
+	@scripts/kmod.sh stock $(BUILD)
 
 deps:
 	@scripts/deps.sh

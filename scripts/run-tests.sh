@@ -6,7 +6,8 @@ set -u
 passed=0 failed=0 skipped=0
 for t in "$@"; do
 	echo "# === $t"
-	out=$("$t" 2>&1)
+	# shellcheck disable=SC2086 # a test may be a command with arguments
+	out=$($t 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
 	p=$(grep -cE '^ok [0-9]+( |$)' <<<"$out" | tr -d ' ')

@@ -195,13 +195,15 @@ static int dmt_close(dev_t dev, int flag, int otyp, cred_t *credp)
  */
 static int dmt_present(int pid, unsigned long va)
 {
-	struct task_struct *task = get_pid_task(find_get_pid(pid), PIDTYPE_PID);
+	struct pid *p = find_get_pid(pid);
+	struct task_struct *task = get_pid_task(p, PIDTYPE_PID);
 	struct vm_area_struct *vma;
 	struct mm_struct *mm;
 	spinlock_t *ptl;
 	pte_t *ptep;
 	int present = -1;
 
+	put_pid(p);
 	if (!task)
 		return -1;
 	mm = get_task_mm(task);
