@@ -1,6 +1,7 @@
 # devmap: top-level build.
 #   make          build the core, the simulated host and the unit tests
-#   make demo     run the demo (simulated host)
+#   make demo     the demo: processes sharing QEMU's edu card (in a VM)
+#   make demo-sim the same idea on the simulated host, no VM
 #   make check    run every test suite: the core on the simulated host
 #                 (plain and ASan+UBSan) and devmap.ko in QEMU on Debian's
 #                 kernel and on a debug kernel (KASAN, lockdep, kmemleak)
@@ -30,14 +31,17 @@ SAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
 LIB := $(BUILD)/libdmsim.a
 SAN_LIB := $(BUILD)/san/libdmsim.a
 
-.PHONY: all check check-unit demo deps format clean kmod vm-check \
+.PHONY: all check check-unit demo demo-sim deps format clean kmod vm-check \
 	vm-check-debug
 all: $(TESTS) $(BUILD)/sim_demo
 
 $(BUILD)/sim_demo: demo/sim_demo.c $(LIB) $(HDRS)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -o $@ $< $(LIB) -lpthread
 
-demo: deps
+demo:
+	@scripts/demo.sh
+
+demo-sim: deps
 	@$(MAKE) --no-print-directory -s $(BUILD)/sim_demo
 	@$(BUILD)/sim_demo
 

@@ -261,19 +261,26 @@ void *dm_handle_host(const struct devmap_handle *dhp)
 }
 
 /**
- * dm_seg_backing() - where a page of a mapping lives
+ * dm_seg_access() - let a debugger reach a page of a mapping
  * @seg: the mapping
  * @addr: a user address in it
- * @b: filled in
+ * @fn: copies to or from the backing @b; runs with the handle locked
+ * @arg: for @fn
  *
- * Return: 0, FC_NOMAP where no handle is or the handle has no backing, or
- * FC_MAKE_ERR(EFAULT) when the driver's mmap(9E) refuses the page.
+ * Never calls the driver and never loads a translation.  A page whose
+ * handle has a devmap_access(9E) callback is reachable only while valid
+ * for this mapping: otherwise it may hold another process's context.
+ *
+ * Return: what @fn returns; FC_NOMAP where no handle or backing is;
+ * FC_PROT for a page this mapping does not own now; FC_MAKE_ERR(EFAULT)
+ * when the driver's mmap(9E) refuses the page.
  */
-faultcode_t dm_seg_backing(struct dm_seg *seg, uintptr_t addr,
-			   struct dm_backing *b)
+int dm_seg_access(struct dm_seg *seg, uintptr_t addr,
+		  int (*fn)(const struct dm_backing *b, void *arg), void *arg)
 {
 	struct dm_fault f = { .seg = seg, .addr = addr };
-	faultcode_t fc = FC_NOMAP;
+	struct dm_backing b;
+	int ret = FC_NOMAP;
 
 	dmh_rw_enter(&seg->s_lock, false);
 	f.dhp = dm_handle_lookup(seg, addr);
@@ -282,9 +289,16 @@ faultcode_t dm_seg_backing(struct dm_seg *seg, uintptr_t addr,
 		if (f.dhp->dh_kind == DM_DH_CBMMAP)
 			f.cb_pfn = dm_cbmmap_pfn(f.dhp, f.soff);
 		dmh_mutex_enter(&f.dhp->dh_lock);
-		fc = dm_handle_backing(&f, f.dhp, f.soff, b);
+		if (!dm_is_stub((const void *)
+					f.dhp->dh_callbackops.devmap_access) &&
+		    !dm_valid_test(f.dhp, f.soff))
+			ret = FC_PROT;
+		else
+			ret = dm_handle_backing(&f, f.dhp, f.soff, &b);
+		if (ret == 0)
+			ret = fn(&b, arg);
 		dmh_mutex_exit(&f.dhp->dh_lock);
 	}
 	dmh_rw_exit(&seg->s_lock, false);
-	return fc;
+	return ret;
 }

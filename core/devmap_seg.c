@@ -202,19 +202,26 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
  * @addr: start (page aligned)
  * @len: length (page multiple)
  *
- * The host has removed the range's translations already.  For a legacy
- * mapdev mapping the range must be all of it (see dm_seg_may_split()).
+ * The host has removed the range's translations already.  A legacy
+ * mapdev mapping goes only when the range covers all of it (see
+ * dm_seg_may_split()); a range outside the mapping changes nothing.
  */
 void dm_seg_unmap(struct dm_seg *seg, uintptr_t addr, size_t len)
 {
 	struct devmap_handle **pp, *dhp;
 	uintptr_t end = addr + len;
 
+	if (len == 0)
+		return;
 	dmh_rw_enter(&seg->s_lock, true);
 	if (seg->s_mapdev) {
-		if (seg->s_handles)
+		/* never cut (dm_seg_may_split): gone only when covered */
+		dhp = seg->s_handles;
+		if (dhp && addr <= dhp->dh_uvaddr &&
+		    end >= dhp->dh_uvaddr + dhp->dh_len) {
 			dm_mapdev_free(seg);
-		dm_seg_free_handles(seg);
+			dm_seg_free_handles(seg);
+		}
 		dmh_rw_exit(&seg->s_lock, true);
 		return;
 	}

@@ -182,11 +182,13 @@ void *dm_handle_host(const struct devmap_handle *dhp);
 uintptr_t dm_handle_uvaddr(const struct devmap_handle *dhp);
 
 /*
- * Where the page at @addr of @seg lives, for debugger access (Linux
- * vm_ops->access): 0 with *b filled, or a fault code.
+ * Debugger access (Linux vm_ops->access) to the page at @addr of @seg:
+ * calls @fn with its backing, under the handle's lock, without the driver
+ * and only while the page is valid for @seg if the driver manages it.
+ * Returns @fn's result or a fault code (see devmap_load.c).
  */
-faultcode_t dm_seg_backing(struct dm_seg *seg, uintptr_t addr,
-			   struct dm_backing *b);
+int dm_seg_access(struct dm_seg *seg, uintptr_t addr,
+		  int (*fn)(const struct dm_backing *b, void *arg), void *arg);
 
 /* The protections every handle of @seg allows (for the host's VM_MAY*). */
 uint_t dm_seg_maxprot(struct dm_seg *seg);

@@ -47,17 +47,19 @@ static int dm_open_file(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	op->drv = drv;
 	op->dev = inode->i_rdev;
+	/* open(9E) and close(9E) never overlap for a driver */
+	mutex_lock(&drv->lock);
 	err = dm_is_stub((const void *)drv->cb->cb_open) ?
 		      0 :
 		      drv->cb->cb_open(&op->dev, flag, OTYP_CHR,
 				       (cred_t *)current_cred());
+	if (!err)
+		drv->opens[MINOR(op->dev) % DM_MINORS]++;
+	mutex_unlock(&drv->lock);
 	if (err) {
 		kfree(op);
 		return -err;
 	}
-	mutex_lock(&drv->lock);
-	drv->opens[MINOR(op->dev) % DM_MINORS]++;
-	mutex_unlock(&drv->lock);
 	file->private_data = op;
 	/* every file of the driver shares one address_space for unloads */
 	file->f_mapping = drv->inode->i_mapping;
@@ -73,10 +75,10 @@ static int dm_release(struct inode *inode, struct file *file)
 
 	mutex_lock(&drv->lock);
 	last = --drv->opens[MINOR(op->dev) % DM_MINORS] == 0;
-	mutex_unlock(&drv->lock);
 	if (last && !dm_is_stub((const void *)drv->cb->cb_close))
 		drv->cb->cb_close(op->dev, 0, OTYP_CHR,
 				  (cred_t *)current_cred());
+	mutex_unlock(&drv->lock);
 	kfree(op);
 	return 0;
 }
@@ -106,6 +108,21 @@ const struct file_operations dm_fops = {
 	.llseek = noop_llseek,
 };
 
+/* Free an instance: its minor nodes, register mappings and slot. */
+static void dm_free_instance(struct dev_info *dip)
+{
+	struct dm_driver *drv = dip->drv;
+
+	ddi_remove_minor_node(dip, NULL);
+	for (int bar = 0; bar < PCI_STD_NUM_BARS; bar++)
+		if (dip->bars[bar])
+			pci_iounmap(dip->pdev, dip->bars[bar]);
+	mutex_lock(&drv->lock);
+	drv->inst[dip->instance] = NULL;
+	mutex_unlock(&drv->lock);
+	kfree(dip);
+}
+
 static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 {
 	struct dev_info *dip;
@@ -130,32 +147,20 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 	if (pdev)
 		pci_set_drvdata(pdev, dip);
 	if (drv->devo->devo_attach(dip, DDI_ATTACH) != DDI_SUCCESS) {
-		ddi_remove_minor_node(dip, NULL);
-		mutex_lock(&drv->lock);
-		drv->inst[i] = NULL;
-		mutex_unlock(&drv->lock);
-		kfree(dip);
+		dm_free_instance(dip);
 		return -ENXIO;
 	}
 	dip->attached = true;
 	return 0;
 }
 
+/* detach(9E) an instance if it is attached, then free it. */
 static int dm_detach(struct dev_info *dip)
 {
-	struct dm_driver *drv = dip->drv;
-
 	if (dip->attached &&
-	    drv->devo->devo_detach(dip, DDI_DETACH) != DDI_SUCCESS)
+	    dip->drv->devo->devo_detach(dip, DDI_DETACH) != DDI_SUCCESS)
 		return EBUSY;
-	ddi_remove_minor_node(dip, NULL);
-	for (int bar = 0; bar < PCI_STD_NUM_BARS; bar++)
-		if (dip->bars[bar])
-			pci_iounmap(dip->pdev, dip->bars[bar]);
-	mutex_lock(&drv->lock);
-	drv->inst[dip->instance] = NULL;
-	mutex_unlock(&drv->lock);
-	kfree(dip);
+	dm_free_instance(dip);
 	return 0;
 }
 
@@ -165,8 +170,8 @@ static int dm_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 					     struct dm_driver, pci);
 	int err = pcim_enable_device(pdev);
 
-	if (!err)
-		err = pcim_iomap_regions(pdev, 0, drv->name);
+	if (!err) /* managed: released with the device */
+		err = pci_request_regions(pdev, drv->name);
 	if (!err)
 		err = dm_attach(drv, pdev);
 	return err;
@@ -176,8 +181,10 @@ static void dm_pci_remove(struct pci_dev *pdev)
 {
 	struct dev_info *dip = pci_get_drvdata(pdev);
 
-	if (dip && dm_detach(dip))
+	if (dip && dm_detach(dip)) {
 		dev_warn(&pdev->dev, "detach(9E) refused; removed anyway\n");
+		dm_free_instance(dip);
+	}
 }
 
 /* "pciVVVV,DDDD" aliases to a PCI id table; returns the count. */
@@ -200,6 +207,21 @@ static int dm_pci_ids(struct dm_driver *drv, const char *const *aliases, int n)
 		ids++;
 	}
 	return ids;
+}
+
+static void dm_driver_free(struct dm_driver *drv);
+
+/* Detach what is still attached, unbind from PCI, free the driver. */
+static void dm_driver_unregister(struct dm_driver *drv)
+{
+	if (drv->ids && drv->ids[0].vendor) {
+		pci_unregister_driver(&drv->pci);
+	} else if (drv->inst[0] && dm_detach(drv->inst[0])) {
+		pr_warn("devmap: %s: detach(9E) refused at unload\n",
+			drv->name);
+		dm_free_instance(drv->inst[0]);
+	}
+	dm_driver_free(drv);
 }
 
 static void dm_driver_free(struct dm_driver *drv)
@@ -270,6 +292,9 @@ int ddi_mod_install(struct modlinkage *modlp, struct module *owner,
 		drv->pci.id_table = drv->ids;
 		drv->pci.probe = dm_pci_probe;
 		drv->pci.remove = dm_pci_remove;
+		/* no unbind through sysfs under open files and mappings:
+		 * remove runs only at unload, when nothing is open */
+		drv->pci.driver.suppress_bind_attrs = true;
 		err = pci_register_driver(&drv->pci);
 	} else {
 		err = ids < 0 ? ids : dm_attach(drv, NULL);
@@ -311,18 +336,50 @@ int mod_remove(struct modlinkage *modlp)
 
 	if (!drv)
 		return EINVAL;
-	if (drv->ids && drv->ids[0].vendor) {
-		pci_unregister_driver(&drv->pci);
-	} else if (drv->inst[0] && dm_detach(drv->inst[0])) {
-		return EBUSY;
-	}
+	for (int i = 0; i < DM_MAX_INSTANCES; i++)
+		if (drv->inst[i] && drv->inst[i]->attached &&
+		    drv->devo->devo_detach(drv->inst[i], DDI_DETACH) !=
+			    DDI_SUCCESS)
+			return EBUSY;
+		else if (drv->inst[i])
+			drv->inst[i]->attached = false; /* detached */
 	mutex_lock(&dm_drivers_lock);
 	list_del(&drv->link);
 	mutex_unlock(&dm_drivers_lock);
-	dm_driver_free(drv);
+	dm_driver_unregister(drv);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mod_remove);
+
+/**
+ * ddi_module_gone() - the module of a driver is being unloaded
+ * @owner: the module
+ *
+ * Called after the driver's _fini.  Linux unloads a module whatever _fini
+ * says (nothing of it is open then), so a driver still registered because
+ * mod_remove(9F) or _fini refused is removed by force, with a warning.
+ */
+void ddi_module_gone(struct module *owner)
+{
+	struct dm_driver *drv, *found;
+
+	do {
+		found = NULL;
+		mutex_lock(&dm_drivers_lock);
+		list_for_each_entry(drv, &dm_drivers, link)
+			if (drv->owner == owner)
+				found = drv;
+		if (found)
+			list_del(&found->link);
+		mutex_unlock(&dm_drivers_lock);
+		if (!found)
+			break;
+		pr_warn("devmap: %s: _fini did not remove the driver; removing it\n",
+			found->name);
+		dm_driver_unregister(found);
+	} while (found);
+}
+EXPORT_SYMBOL_GPL(ddi_module_gone);
 
 /**
  * mod_info() - mod_info(9F)

@@ -161,7 +161,9 @@ static long dm_cv_sleep(kcondvar_t *cvp, kmutex_t *mp, int state, long timeout)
 {
 	DEFINE_WAIT(wait);
 
-	prepare_to_wait_exclusive(&cvp->cv_wq, &wait, state);
+	/* not exclusive: a waiter that returns on a signal or a timeout
+	 * must not swallow a cv_signal meant for another */
+	prepare_to_wait(&cvp->cv_wq, &wait, state);
 	mutex_unlock(mp);
 	timeout = schedule_timeout(timeout);
 	finish_wait(&cvp->cv_wq, &wait);
@@ -205,7 +207,25 @@ void cv_broadcast(kcondvar_t *cvp)
 }
 EXPORT_SYMBOL_GPL(cv_broadcast);
 
-/* A register mapping: register set rnumber >= 1 is BAR rnumber - 1. */
+/**
+ * dm_reg_bar() - the BAR of a Solaris register set number
+ * @pdev: the PCI device
+ * @rnumber: register set: 0 is configuration space, then one per
+ *	     implemented BAR in order (a 64-bit BAR counts once)
+ *
+ * Return: the BAR index, or -1 for config space or a missing register set.
+ */
+int dm_reg_bar(struct pci_dev *pdev, uint_t rnumber)
+{
+	uint_t n = 0;
+
+	for (int bar = 0; pdev && bar < PCI_STD_NUM_BARS; bar++)
+		if (pci_resource_len(pdev, bar) && ++n == rnumber)
+			return bar;
+	return -1;
+}
+
+/* A register mapping of a memory BAR (see dm_reg_bar()). */
 struct ddi_acc_impl {
 	bool swap; /* DDI_STRUCTURE_BE_ACC */
 };
@@ -215,12 +235,11 @@ int ddi_regs_map_setup(dev_info_t *dip, uint_t rnumber, caddr_t *addrp,
 		       const ddi_device_acc_attr_t *accattrp,
 		       ddi_acc_handle_t *handlep)
 {
-	int bar = (int)rnumber - 1;
+	int bar = dm_reg_bar(dip->pdev, rnumber);
 	struct ddi_acc_impl *h;
 	resource_size_t size;
 
-	if (!dip->pdev || bar < 0 || bar >= PCI_STD_NUM_BARS ||
-	    !(pci_resource_flags(dip->pdev, bar) & IORESOURCE_MEM))
+	if (bar < 0 || !(pci_resource_flags(dip->pdev, bar) & IORESOURCE_MEM))
 		return DDI_FAILURE;
 	size = pci_resource_len(dip->pdev, bar);
 	if (offset < 0 || len < 0 || (resource_size_t)(offset + len) > size)

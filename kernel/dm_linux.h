@@ -82,6 +82,7 @@ extern struct vfsmount *dm_mnt;
 
 int dm_mmap(struct file *file, struct vm_area_struct *vma);
 struct dm_driver *dm_driver_of(dev_t dev);
+int dm_reg_bar(struct pci_dev *pdev, uint_t rnumber);
 void dm_shim_fini(void);
 
 #endif /* _DM_LINUX_H */

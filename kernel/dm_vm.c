@@ -119,7 +119,8 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 	struct dm_open *op = file->private_data;
 	struct dm_driver *drv = op->drv;
 	unsigned long len = vma->vm_end - vma->vm_start;
-	bool shared = vma->vm_flags & VM_SHARED;
+	/* VM_MAYSHARE: do_mmap clears VM_SHARED for a read-only fd */
+	bool shared = vma->vm_flags & VM_MAYSHARE;
 	struct dm_map_req req = {
 		.cb = drv->cb,
 		.dev = op->dev,
@@ -144,6 +145,11 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 	grp = dm_group_new(current->mm, NULL);
 	if (!grp)
 		return -ENOMEM;
+	/* ready before the driver runs: its callbacks may unload */
+	grp->mapping = file->f_mapping;
+	grp->va_start = vma->vm_start;
+	grp->pgoff_base =
+		atomic64_fetch_add(len >> PAGE_SHIFT, &drv->next_pgoff);
 	req.host = grp;
 	err = dm_seg_map(grp->dmm->as, &req);
 	if (err) {
@@ -151,10 +157,6 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 		return -err;
 	}
 	grp->seg = req.seg;
-	grp->mapping = file->f_mapping;
-	grp->va_start = vma->vm_start;
-	grp->pgoff_base =
-		atomic64_fetch_add(len >> PAGE_SHIFT, &drv->next_pgoff);
 	vma->vm_pgoff = grp->pgoff_base;
 	maxprot = dm_seg_maxprot(grp->seg);
 	if (!(maxprot & PROT_WRITE) || !shared)
@@ -201,10 +203,20 @@ static void dm_vm_open(struct vm_area_struct *vma)
 {
 	struct dm_group *grp = vma->vm_private_data, *child;
 
+	if (!grp)
+		return; /* a dead copy stays dead */
 	if (vma->vm_mm == grp->dmm->mm) {
 		refcount_inc(&grp->pieces);
 		return;
 	}
+	/*
+	 * Fork.  The child must start with no translation even if the user
+	 * cleared VM_WIPEONFORK (MADV_KEEPONFORK): set it again on the copy
+	 * (kernels that call open before copying page tables then copy none)
+	 * and zap what a kernel that copies first has copied.
+	 */
+	dm_vma_flags(vma, VM_WIPEONFORK, 0);
+	zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
 	child = dm_fork_sibling(grp, vma->vm_mm);
 	if (!child)
 		child = dm_fork_group(grp, vma->vm_mm);
@@ -218,11 +230,21 @@ static void dm_vm_close(struct vm_area_struct *vma)
 
 	if (!grp)
 		return;
+	/* an empty piece (failed split) or a foreign one (refused mremap)
+	 * unmaps nothing: the core ignores what it does not map */
 	if (grp->seg)
 		dm_seg_unmap(grp->seg, vma->vm_start,
 			     vma->vm_end - vma->vm_start);
 	if (refcount_dec_and_test(&grp->pieces))
 		dm_group_free(grp);
+}
+
+/* Must this fault give up for a signal?  Any signal in the kernel's own
+ * accesses (they cannot take it), a fatal one always. */
+static bool dm_fault_interrupted(struct vm_fault *vmf)
+{
+	return fatal_signal_pending(current) ||
+	       (!(vmf->flags & FAULT_FLAG_USER) && signal_pending(current));
 }
 
 static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
@@ -238,9 +260,18 @@ static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 						       DEVMAP_READ;
 	switch (dm_fault(&f)) {
 	case DM_FAULT_DONE:
-	case DM_FAULT_RETRY:
 		return VM_FAULT_NOPAGE;
+	case DM_FAULT_RETRY:
+		/* a kernel access (copyin) with a signal pending must fail,
+		 * not refault for ever: the kernel checks signals only on
+		 * user faults and VM_FAULT_RETRY */
+		return dm_fault_interrupted(vmf) ? VM_FAULT_SIGBUS :
+						   VM_FAULT_NOPAGE;
 	case DM_FAULT_WAIT:
+		if (dm_fault_interrupted(vmf)) {
+			dm_fault_abandon(&f);
+			return VM_FAULT_SIGBUS;
+		}
 		if ((vmf->flags & FAULT_FLAG_ALLOW_RETRY) &&
 		    !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT)) {
 			dm_release_fault_lock(vmf);
@@ -281,37 +312,60 @@ static int dm_vm_mremap(struct vm_area_struct *vma)
 	return -EINVAL;
 }
 
+struct dm_access_args {
+	unsigned long off;
+	void *buf;
+	int len;
+	bool write;
+};
+
+/* Copy to or from one page of backing (the handle is locked). */
+static int dm_access_copy(const struct dm_backing *b, void *arg)
+{
+	struct dm_access_args *a = arg;
+	void __iomem *io;
+	char *mem;
+
+	if (b->kind == DM_BK_KVA || pfn_valid(b->pfn)) {
+		mem = b->kind == DM_BK_KVA ? b->kva :
+					     page_address(pfn_to_page(b->pfn));
+		if (a->write)
+			memcpy(mem + a->off, a->buf, a->len);
+		else
+			memcpy(a->buf, mem + a->off, a->len);
+		return 0;
+	}
+	io = ioremap((resource_size_t)b->pfn << PAGE_SHIFT, PAGE_SIZE);
+	if (!io)
+		return -ENOMEM;
+	if (a->write)
+		memcpy_toio(io + a->off, a->buf, a->len);
+	else
+		memcpy_fromio(a->buf, io + a->off, a->len);
+	iounmap(io);
+	return 0;
+}
+
 /*
- * ptrace and /proc/PID/mem: read or write the backing directly, never
- * through the driver and never loading a translation.
+ * ptrace and /proc/PID/mem: copy to or from the backing directly, never
+ * through the driver and never loading a translation; within the
+ * mapping's protections, and for a driver-managed page only while this
+ * mapping owns it (else it holds another process's context).
  */
 static int dm_vm_access(struct vm_area_struct *vma, unsigned long addr,
 			void *buf, int len, int write)
 {
 	struct dm_group *grp = vma->vm_private_data;
-	int off = addr & ~PAGE_MASK;
-	struct dm_backing b;
-	void __iomem *io;
+	struct dm_access_args a = { .off = addr & ~PAGE_MASK,
+				    .buf = buf,
+				    .write = write };
 
-	if (!grp || !grp->seg || dm_seg_backing(grp->seg, addr, &b))
+	if (!grp || !grp->seg)
 		return -EIO;
-	len = min_t(int, len, PAGE_SIZE - off);
-	if (b.kind == DM_BK_KVA) {
-		if (write)
-			memcpy((char *)b.kva + off, buf, len);
-		else
-			memcpy(buf, (char *)b.kva + off, len);
-		return len;
-	}
-	io = ioremap((resource_size_t)b.pfn << PAGE_SHIFT, PAGE_SIZE);
-	if (!io)
-		return -ENOMEM;
-	if (write)
-		memcpy_toio(io + off, buf, len);
-	else
-		memcpy_fromio(buf, io + off, len);
-	iounmap(io);
-	return len;
+	if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+		return -EACCES;
+	a.len = min_t(int, len, PAGE_SIZE - a.off);
+	return dm_seg_access(grp->seg, addr, dm_access_copy, &a) ? -EIO : a.len;
 }
 
 const struct vm_operations_struct dm_vm_ops = {

@@ -203,10 +203,9 @@ void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len)
 int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
 		   unsigned long *pfnp)
 {
-	int bar = (int)rnumber - 1; /* register set 0 is config space */
+	int bar = dip ? dm_reg_bar(dip->pdev, rnumber) : -1;
 
-	if (!dip || !dip->pdev || bar < 0 || bar >= PCI_STD_NUM_BARS ||
-	    !(pci_resource_flags(dip->pdev, bar) & IORESOURCE_MEM) ||
+	if (bar < 0 || !(pci_resource_flags(dip->pdev, bar) & IORESOURCE_MEM) ||
 	    roff < 0 || (u64)roff + len > pci_resource_len(dip->pdev, bar))
 		return -1;
 	*pfnp = (unsigned long)((pci_resource_start(dip->pdev, bar) + roff) >>

@@ -148,9 +148,12 @@ static void test_mmap_rules(void)
 	   "row 22: a write to a read-only page -> SIGSEGV");
 	is(stats(fd).accesses, before,
 	   "row 22: ... without calling the driver");
+	int unmaps = stats(fd).unmaps;
 	void *moved = mremap(va, 2 * P, 2 * P, MREMAP_MAYMOVE | MREMAP_FIXED,
 			     (char *)va + 64 * P);
 	ok(moved == MAP_FAILED, "mremap of a devmap mapping is refused");
+	ok(stats(fd).unmaps == unmaps && *(volatile uint32_t *)va == 0,
+	   "... and the mapping is intact, no devmap_unmap called");
 	munmap(va, 2 * P);
 	close(fd);
 }
@@ -269,20 +272,26 @@ static void test_fork(void)
 	close(fd);
 }
 
+/*
+ * The pages are written through a second mapping and first touched in the
+ * cut one only after each cut, so the faults use the new geometry.
+ */
 static void test_partial_unmap(void)
 {
 	int fd = dev_open();
 	char *va = map(fd, DMT_PAGES * P, RW, MAP_SHARED, 0);
+	char *w = map(fd, DMT_PAGES * P, RW, MAP_SHARED, 0);
 	struct dmt_unmap u;
 
 	for (int i = 1; i < DMT_PAGES; i++)
-		*(volatile uint32_t *)(va + i * P) = 0x100 + i;
+		*(volatile uint32_t *)(w + i * P) = 0x100 + i;
 	munmap(va + 3 * P, 2 * P);
 	ioctl(fd, DMT_LAST_UNMAP, &u);
 	ok(u.off == 3 * P && u.len == 2 * P && u.n1_is_dhp && u.n2_new,
 	   "row 42: hole munmap -> devmap_unmap(off, len, dhp, new handle)");
-	is(*(volatile uint32_t *)(va + 5 * P), 0x105,
-	   "row 42: the part above the hole still maps its own page");
+	ok(*(volatile uint32_t *)(va + 5 * P) == 0x105 &&
+		   *(volatile uint32_t *)(va + 2 * P) == 0x102,
+	   "row 42: both sides of the hole then fault in their own pages");
 	munmap(va + 6 * P, 2 * P);
 	ioctl(fd, DMT_LAST_UNMAP, &u);
 	ok(u.off == 6 * P && u.len == 2 * P && u.n1_is_dhp && !u.n2_new &&
@@ -292,9 +301,10 @@ static void test_partial_unmap(void)
 	ioctl(fd, DMT_LAST_UNMAP, &u);
 	ok(u.off == 0 && u.len == P && u.n2_is_dhp && !u.n1_is_dhp,
 	   "row 40: head munmap -> devmap_unmap(off, len, NULL, dhp)");
-	is(*(volatile uint32_t *)(va + 2 * P), 0x102,
-	   "row 40: after the head unmap the rest maps the same pages");
+	is(*(volatile uint32_t *)(va + P), 0x101,
+	   "row 40: after the head unmap the rest faults in the same pages");
 	munmap(va, DMT_PAGES * P);
+	munmap(w, DMT_PAGES * P);
 	close(fd);
 }
 
@@ -373,27 +383,32 @@ static void test_sigbus(void)
 
 static void test_procmem_and_gup(void)
 {
-	int fd = dev_open(), pipefd[2];
+	int fd = dev_open(), go[2], ready[2], mfd;
 	char *va = map(fd, 2 * P, RW, MAP_SHARED, 0), path[64];
 	uint32_t got = 0;
 	pid_t pid;
 	char c;
 
 	*(volatile uint32_t *)(va + P + 8) = 0xfeedbeef;
-	if (pipe(pipefd))
+	if (pipe(go) || pipe(ready))
 		exit(2);
 	pid = fork();
-	if (pid == 0) {
-		if (read(pipefd[0], &c, 1) != 1)
+	if (pid == 0) { /* touches page 1 (now valid for it), not page 0 */
+		c = (char)*(volatile uint32_t *)(va + P + 8);
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(3);
 		_exit(0);
 	}
+	if (read(ready[0], &c, 1) != 1)
+		exit(2);
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
-	int mfd = open(path, O_RDONLY);
+	mfd = open(path, O_RDONLY);
 	ok(mfd >= 0 &&
 		   pread(mfd, &got, 4, (off_t)(uintptr_t)(va + P + 8)) == 4 &&
 		   got == 0xfeedbeef,
 	   "/proc/PID/mem reads a device mapping (vm_ops->access)");
+	ok(pread(mfd, &got, 4, (off_t)(uintptr_t)va) < 0,
+	   "/proc/PID/mem cannot read a context page the process does not own");
 	close(mfd);
 	errno = 0;
 	is(syscall(SYS_futex, va + P + 8, FUTEX_WAIT, 0, NULL, NULL, 0) < 0 ?
@@ -401,13 +416,22 @@ static void test_procmem_and_gup(void)
 		   0,
 	   EFAULT,
 	   "rows 33-36: no softlock on Linux: pinning devmap pages (a shared futex) fails with EFAULT");
-	if (write(pipefd[1], "g", 1) != 1)
+	if (write(go[1], "g", 1) != 1)
 		exit(2);
 	waitpid(pid, NULL, 0);
 	munmap(va, 2 * P);
+	va = map(fd, P, PROT_READ, MAP_SHARED, 0);
+	mfd = open("/proc/self/mem", O_RDWR);
+	got = *(volatile uint32_t *)va; /* valid for this process now */
+	ok(mfd >= 0 && pwrite(mfd, &got, 4, (off_t)(uintptr_t)va) < 0,
+	   "/proc/self/mem cannot write a read-only device mapping");
+	close(mfd);
+	munmap(va, P);
 	close(fd);
-	close(pipefd[0]);
-	close(pipefd[1]);
+	for (int i = 0; i < 2; i++) {
+		close(go[i]);
+		close(ready[i]);
+	}
 }
 
 static void test_close_vfork_fixed(void)
@@ -451,6 +475,7 @@ int main(int argc, char **argv)
 		int fd = dev_open();
 
 		*(volatile uint32_t *)map(fd, P, RW, MAP_SHARED, 0) = 1;
+		close(fd); /* only the mapping holds the driver now */
 		puts("holding");
 		fflush(stdout);
 		pause();

@@ -10,8 +10,8 @@ check() { # CONDITION-EXIT-CODE NAME
 insmod /opt/devmap.ko; check $? "insmod devmap.ko"
 insmod /opt/dmtest.ko; check $? "insmod dmtest.ko (a Solaris-style driver)"
 [ -c /dev/dmtest0 ]; check $? "its minor node appears as /dev/dmtest0"
-/opt/dmtest_user
-/opt/dmtest_user32 model
+/opt/dmtest_user; check $? "dmtest_user exited 0"
+/opt/dmtest_user32 model; check $? "dmtest_user32 (a 32-bit process) exited 0"
 /opt/dmtest_user hold >/tmp/hold &
 holder=$!
 while ! grep -q holding /tmp/hold 2>/dev/null; do sleep 0.1; done
@@ -20,6 +20,10 @@ rmmod dmtest 2>/dev/null
 kill $holder
 wait $holder 2>/dev/null
 rmmod dmtest; check $? "rmmod dmtest once the mapping is gone"
+insmod /opt/xx.ko; check $? "insmod xx.ko (Example 11-3 on the edu card)"
+[ -c /dev/xx0 ]; check $? "xx binds to the edu card: /dev/xx0"
+/opt/xx_user; check $? "xx_user exited 0"
+rmmod xx; check $? "rmmod xx"
 rmmod devmap; check $? "rmmod devmap"
 [ ! -e /dev/dmtest0 ]; check $? "the minor node is gone"
 echo "1..$n"

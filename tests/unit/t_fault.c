@@ -252,24 +252,36 @@ static void test_unload_other(void)
 	sim_exit(a);
 }
 
+static int copy_pfn(const struct dm_backing *b, void *arg)
+{
+	*(unsigned long *)arg = b->kind == DM_BK_PFN ? b->pfn : 0;
+	return 0;
+}
+
 static void test_host_access(void)
 {
 	struct sim_proc *p = fx_begin(1);
-	struct dm_backing b;
+	unsigned long pfn = 0;
 	uintptr_t va;
 
 	td.nregions = 2;
 	td.region[0].maplen = 2 * P;
-	td.region[1] =
-		(struct td_region){ .kind = TD_DEVMEM, .rnumber = 1, .len = P };
+	td.region[1] = (struct td_region){
+		.kind = TD_DEVMEM, .rnumber = 1, .len = P, .no_callbacks = true
+	};
 	sim_mmap(p, TD_DEV, 0, 3 * P, RW, MAP_SHARED, &va);
-	is(dm_seg_backing(p->vmas->seg, va + 2 * P + 8, &b), 0,
-	   "debugger access: the backing of a page without faulting it in");
-	ok(b.kind == DM_BK_PFN && b.pfn == fx_dip->regs[1].pfn0,
+	is(dm_seg_access(p->vmas->seg, va + 2 * P + 8, copy_pfn, &pfn), 0,
+	   "debugger access to a page with no driver callback");
+	is(pfn, fx_dip->regs[1].pfn0,
 	   "debugger access: ... the right device page");
 	is(td_count('A'), 0, "debugger access: ... never through the driver");
-	is(dm_seg_backing(p->vmas->seg, va + P, &b), FC_NOMAP,
+	is(dm_seg_access(p->vmas->seg, va + P, copy_pfn, &pfn), FC_NOMAP,
 	   "debugger access: a gap has no backing");
+	is(dm_seg_access(p->vmas->seg, va, copy_pfn, &pfn), FC_PROT,
+	   "debugger access: a driver-managed page this mapping does not own is refused");
+	sim_write32(p, va, 1);
+	is(dm_seg_access(p->vmas->seg, va, copy_pfn, &pfn), 0,
+	   "debugger access: ... and allowed while it owns it");
 	sim_exit(p);
 }
 

@@ -288,6 +288,19 @@ static void test_hole_without_memory(void)
 	sim_exit(p);
 }
 
+static void test_empty_unmaps(void)
+{
+	struct sim_proc *p = fx_begin(4);
+	uintptr_t va;
+
+	sim_mmap(p, TD_DEV, 0, 4 * P, RW, MAP_SHARED, &va);
+	dm_seg_unmap(p->vmas->seg, va + P, 0);
+	dm_seg_unmap(p->vmas->seg, va + 64 * P, 2 * P);
+	is(td_count('X'), 0,
+	   "a host's empty or foreign range (failed split, refused mremap) unmaps nothing");
+	sim_exit(p);
+}
+
 static void test_mprotect(void)
 {
 	struct sim_proc *p = fx_begin(2);
@@ -315,6 +328,7 @@ int main(void)
 	test_hole();
 	test_hole_vs_switch();
 	test_hole_without_memory();
+	test_empty_unmaps();
 	test_mprotect();
 	return fx_done();
 }

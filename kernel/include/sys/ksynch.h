@@ -32,6 +32,7 @@ typedef enum {
 #define mutex_enter(mp) mutex_lock(mp)
 #define mutex_exit(mp) mutex_unlock(mp)
 #define mutex_tryenter(mp) mutex_trylock(mp)
+/* Solaris: held by the caller; here: held by anyone (assertions only) */
 #define MUTEX_HELD(mp) mutex_is_locked(mp)
 
 typedef struct {

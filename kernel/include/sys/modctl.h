@@ -42,6 +42,7 @@ int ddi_mod_install(struct modlinkage *modlp, struct module *owner,
 	ddi_mod_install((modlp), THIS_MODULE, ddi_module_name, \
 			ddi_module_aliases, ARRAY_SIZE(ddi_module_aliases))
 int mod_remove(struct modlinkage *modlp);
+void ddi_module_gone(struct module *owner);
 int mod_info(struct modlinkage *modlp, struct modinfo *modinfop);
 
 int _init(void);
@@ -58,6 +59,7 @@ int _info(struct modinfo *modinfop);
 	static void __exit ddi_module_exit(void)                         \
 	{                                                                \
 		_fini();                                                 \
+		ddi_module_gone(THIS_MODULE);                            \
 	}                                                                \
 	module_init(ddi_module_init);                                    \
 	module_exit(ddi_module_exit)
