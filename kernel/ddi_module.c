@@ -108,15 +108,38 @@ const struct file_operations dm_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * Reserve the rest of the page of each page-aligned memory BAR smaller
+ * than a page (as VFIO does), so the BAR's page holds nothing else and
+ * devmap can map it whole.
+ */
+static void dm_pad_bars(struct dev_info *dip)
+{
+	for (int bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		resource_size_t start = pci_resource_start(dip->pdev, bar);
+		resource_size_t len = pci_resource_len(dip->pdev, bar);
+
+		if (!(pci_resource_flags(dip->pdev, bar) & IORESOURCE_MEM) ||
+		    !len || len >= PAGE_SIZE || (start & ~PAGE_MASK))
+			continue;
+		dip->pad[bar] = request_mem_region(start + len, PAGE_SIZE - len,
+						   "devmap pad");
+	}
+}
+
 /* Free an instance: its minor nodes, register mappings and slot. */
 static void dm_free_instance(struct dev_info *dip)
 {
 	struct dm_driver *drv = dip->drv;
 
 	ddi_remove_minor_node(dip, NULL);
-	for (int bar = 0; bar < PCI_STD_NUM_BARS; bar++)
+	for (int bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		if (dip->bars[bar])
 			pci_iounmap(dip->pdev, dip->bars[bar]);
+		if (dip->pad[bar])
+			release_mem_region(dip->pad[bar]->start,
+					   resource_size(dip->pad[bar]));
+	}
 	mutex_lock(&drv->lock);
 	drv->inst[dip->instance] = NULL;
 	mutex_unlock(&drv->lock);
@@ -144,8 +167,10 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 	mutex_unlock(&drv->lock);
 	if (err)
 		return err;
-	if (pdev)
+	if (pdev) {
 		pci_set_drvdata(pdev, dip);
+		dm_pad_bars(dip);
+	}
 	if (drv->devo->devo_attach(dip, DDI_ATTACH) != DDI_SUCCESS) {
 		dm_free_instance(dip);
 		return -ENXIO;

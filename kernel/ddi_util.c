@@ -9,6 +9,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include <sys/ddi.h>
 #include "dm_linux.h"
@@ -225,6 +226,32 @@ int dm_reg_bar(struct pci_dev *pdev, uint_t rnumber)
 	return -1;
 }
 
+static bool dm_acc_merging(const ddi_device_acc_attr_t *attr)
+{
+	return attr && (attr->devacc_attr_dataorder == DDI_MERGING_OK_ACC ||
+			attr->devacc_attr_dataorder == DDI_LOADCACHING_OK_ACC);
+}
+
+/**
+ * hat_getkpfnum() - the page frame of a kernel address
+ * @addr: kernel memory, vmalloc/ioremap space included
+ *
+ * Return: the pfn, as legacy mmap(9E) entry points return it.
+ */
+unsigned long hat_getkpfnum(caddr_t addr)
+{
+	if (is_vmalloc_addr(addr))
+		return vmalloc_to_pfn(addr);
+	return PHYS_PFN(virt_to_phys(addr));
+}
+EXPORT_SYMBOL_GPL(hat_getkpfnum);
+
+/* A BAR's length, a whole page for a small BAR whose page is ours. */
+resource_size_t dm_bar_len(struct dev_info *dip, int bar)
+{
+	return dip->pad[bar] ? PAGE_SIZE : pci_resource_len(dip->pdev, bar);
+}
+
 /* A register mapping of a memory BAR (see dm_reg_bar()). */
 struct ddi_acc_impl {
 	bool swap; /* DDI_STRUCTURE_BE_ACC */
@@ -244,8 +271,15 @@ int ddi_regs_map_setup(dev_info_t *dip, uint_t rnumber, caddr_t *addrp,
 	size = pci_resource_len(dip->pdev, bar);
 	if (offset < 0 || len < 0 || (resource_size_t)(offset + len) > size)
 		return DDI_FAILURE;
+	/*
+	 * Merging access maps the BAR write-combining; that also reserves
+	 * the WC memory type, which user mappings of the BAR (devmap with
+	 * DDI_MERGING_OK_ACC) need to get WC under PAT.
+	 */
 	if (!dip->bars[bar])
-		dip->bars[bar] = pci_iomap(dip->pdev, bar, 0);
+		dip->bars[bar] = dm_acc_merging(accattrp) ?
+					 pci_iomap_wc(dip->pdev, bar, 0) :
+					 pci_iomap(dip->pdev, bar, 0);
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!dip->bars[bar] || !h) {
 		kfree(h);

@@ -27,6 +27,9 @@ struct dev_info {
 	int instance;
 	struct pci_dev *pdev; /* NULL for a pseudo device */
 	void __iomem *bars[PCI_STD_NUM_BARS]; /* ddi_regs_map_setup */
+	/* the rest of the page of a BAR smaller than a page, held so that
+	 * the page can be mapped whole without exposing anything else */
+	struct resource *pad[PCI_STD_NUM_BARS];
 	void *driver_private;
 	bool attached;
 };
@@ -83,6 +86,7 @@ extern struct vfsmount *dm_mnt;
 int dm_mmap(struct file *file, struct vm_area_struct *vma);
 struct dm_driver *dm_driver_of(dev_t dev);
 int dm_reg_bar(struct pci_dev *pdev, uint_t rnumber);
+resource_size_t dm_bar_len(struct dev_info *dip, int bar);
 void dm_shim_fini(void);
 
 #endif /* _DM_LINUX_H */

@@ -206,7 +206,7 @@ int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
 	int bar = dip ? dm_reg_bar(dip->pdev, rnumber) : -1;
 
 	if (bar < 0 || !(pci_resource_flags(dip->pdev, bar) & IORESOURCE_MEM) ||
-	    roff < 0 || (u64)roff + len > pci_resource_len(dip->pdev, bar))
+	    roff < 0 || (u64)roff + len > dm_bar_len(dip, bar))
 		return -1;
 	*pfnp = (unsigned long)((pci_resource_start(dip->pdev, bar) + roff) >>
 				PAGE_SHIFT);

@@ -27,16 +27,17 @@ else
 	"$repo/scripts/vm/deps.sh" >&2 || skip "missing packages (see above)"
 fi
 kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
-	"$repo/drivers/xx.c" 2>"$out/kmod.log") ||
+	"$repo"/drivers/*.c 2>"$out/kmod.log") ||
 	{ cat "$out/kmod.log" >&2; fail "module build failed"; }
 cc_flags=(-static -O2 -Wall -Wextra -Werror -I"$repo/tests/kernel" -I"$repo/drivers")
 gcc "${cc_flags[@]}" -o "$out/dmtest_user" "$repo/tests/kernel/dmtest_user.c" &&
 	gcc -m32 "${cc_flags[@]}" -o "$out/dmtest_user32" "$repo/tests/kernel/dmtest_user.c" &&
-	gcc "${cc_flags[@]}" -o "$out/xx_user" "$repo/tests/kernel/xx_user.c" ||
+	gcc "${cc_flags[@]}" -o "$out/xx_user" "$repo/tests/kernel/xx_user.c" &&
+	gcc "${cc_flags[@]}" -o "$out/drivers_user" "$repo/tests/kernel/drivers_user.c" ||
 	fail "test program build failed"
 "$repo/scripts/vm/initramfs.sh" "$out/initramfs.cpio.gz" "$repo/tests/kernel/guest.sh" \
-	"$kdir/devmap.ko" "$kdir/dmtest.ko" "$kdir/xx.ko" "$out/dmtest_user" \
-	"$out/dmtest_user32" "$out/xx_user" || fail "initramfs build failed"
+	"$kdir"/*.ko "$out/dmtest_user" "$out/dmtest_user32" "$out/xx_user" \
+	"$out/drivers_user" || fail "initramfs build failed"
 args=(--timeout 180)
 [ "$flavour" = debug ] && args=(--debug --build-dir "$build" --timeout 600)
 "$repo/scripts/vm/run.sh" "${args[@]}" "$out/initramfs.cpio.gz" "$out/guest.log"

@@ -23,7 +23,13 @@ rmmod dmtest; check $? "rmmod dmtest once the mapping is gone"
 insmod /opt/xx.ko; check $? "insmod xx.ko (Example 11-3 on the edu card)"
 [ -c /dev/xx0 ]; check $? "xx binds to the edu card: /dev/xx0"
 /opt/xx_user; check $? "xx_user exited 0"
-rmmod xx; check $? "rmmod xx"
+for m in kmctx mregion mdlegacy; do
+	insmod /opt/$m.ko; check $? "insmod $m.ko"
+done
+/opt/drivers_user; check $? "drivers_user exited 0"
+for m in xx kmctx mregion mdlegacy; do
+	rmmod $m; check $? "rmmod $m"
+done
 rmmod devmap; check $? "rmmod devmap"
 [ ! -e /dev/dmtest0 ]; check $? "the minor node is gone"
 echo "1..$n"

@@ -58,6 +58,8 @@ void ddi_put16(ddi_acc_handle_t handle, uint16_t *addr, uint16_t value);
 void ddi_put32(ddi_acc_handle_t handle, uint32_t *addr, uint32_t value);
 void ddi_put64(ddi_acc_handle_t handle, uint64_t *addr, uint64_t value);
 
+unsigned long hat_getkpfnum(caddr_t addr);
+
 int ddi_copyin(const void *buf, void *driverbuf, size_t cn, int flags);
 int ddi_copyout(const void *driverbuf, void *buf, size_t cn, int flags);
 int drv_priv(cred_t *cr);

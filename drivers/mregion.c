@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mregion: a multi-region driver for QEMU's ivshmem-plain device.  Its
+ * devmap(9E) describes one mapping of three physically discontiguous
+ * regions through *maplen iteration: the register page of BAR0 (register
+ * set 1) with strict ordering (uncached), a page of ddi_umem_alloc(9F)
+ * kernel memory, and the start of the shared-memory BAR2 (register set 2)
+ * with DDI_MERGING_OK_ACC (write-combining; the driver maps BAR2 with the
+ * same attribute, which reserves the write-combining memory type).  An
+ * ioctl revokes the BAR2 part of every mapping with
+ * devmap_devmem_remap(9F) to DEVMAP_MAPPING_INVALID (accesses then raise
+ * SIGSEGV) and another restores it.
+ */
+#include <sys/types.h>
+#include <sys/conf.h>
+#include <sys/ddi.h>
+#include <sys/sunddi.h>
+#include <sys/modctl.h>
+#include "mregion.h"
+
+#define MR_MAXMAPS 64
+
+static struct mrstate {
+	dev_info_t *dip;
+	kmutex_t lock;
+	ddi_umem_cookie_t cookie;
+	caddr_t shm;
+	ddi_acc_handle_t shm_handle;
+	devmap_cookie_t shm_dhp[MR_MAXMAPS]; /* BAR2 handles mapped now */
+} * mr;
+
+static ddi_device_acc_attr_t mr_regs_attr = { DDI_DEVICE_ATTR_V0,
+					      DDI_STRUCTURE_LE_ACC,
+					      DDI_STRICTORDER_ACC, 0 };
+static ddi_device_acc_attr_t mr_shm_attr = { DDI_DEVICE_ATTR_V0,
+					     DDI_NEVERSWAP_ACC,
+					     DDI_MERGING_OK_ACC, 0 };
+
+/* Remember a BAR2 handle (of a new mapping or a fork child's copy). */
+static int mr_track(devmap_cookie_t dhp, void **pvtp)
+{
+	int i, err = ENOMEM;
+
+	mutex_enter(&mr->lock);
+	for (i = 0; i < MR_MAXMAPS; i++)
+		if (mr->shm_dhp[i] == NULL) {
+			mr->shm_dhp[i] = dhp;
+			*pvtp = &mr->shm_dhp[i];
+			err = 0;
+			break;
+		}
+	mutex_exit(&mr->lock);
+	return err;
+}
+
+static int mr_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
+		  size_t len, void **pvtp)
+{
+	return off == MR_SHM_OFF ? mr_track(dhp, pvtp) : 0;
+}
+
+/* A fork child's BAR2 handle must be revocable too: its own slot. */
+static int mr_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
+		  void **new_pvtp)
+{
+	return pvtp ? mr_track(new_dhp, new_pvtp) : 0;
+}
+
+/* Used whole (one page or the BAR2 window): forget a BAR2 handle. */
+static void mr_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		     devmap_cookie_t new_dhp1, void **new_pvtp1,
+		     devmap_cookie_t new_dhp2, void **new_pvtp2)
+{
+	devmap_cookie_t *slot = pvtp;
+
+	mutex_enter(&mr->lock);
+	if (slot && new_dhp1 == NULL && new_dhp2 == NULL)
+		*slot = NULL;
+	mutex_exit(&mr->lock);
+}
+
+static struct devmap_callback_ctl mr_callbacks = {
+	.devmap_rev = DEVMAP_OPS_REV,
+	.devmap_map = mr_map,
+	.devmap_dup = mr_dup,
+	.devmap_unmap = mr_unmap,
+};
+
+static int mr_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
+		     size_t *maplen, uint_t model)
+{
+	uint_t prot = PROT_READ | PROT_WRITE | PROT_USER;
+	int err;
+
+	switch (off) {
+	case MR_REGS_OFF:
+		err = devmap_devmem_setup(dhp, mr->dip, &mr_callbacks, 1, 0,
+					  MR_PAGE, prot, 0, &mr_regs_attr);
+		*maplen = MR_PAGE;
+		break;
+	case MR_KMEM_OFF:
+		err = devmap_umem_setup(dhp, mr->dip, &mr_callbacks, mr->cookie,
+					0, MR_PAGE, prot, 0, NULL);
+		*maplen = MR_PAGE;
+		break;
+	case MR_SHM_OFF:
+		err = devmap_devmem_setup(dhp, mr->dip, &mr_callbacks, 2, 0,
+					  MR_SHM_LEN, prot, DEVMAP_ALLOW_REMAP,
+					  &mr_shm_attr);
+		*maplen = MR_SHM_LEN;
+		break;
+	default:
+		return ENXIO;
+	}
+	return err == DDI_SUCCESS && len >= *maplen ? 0 : ENXIO;
+}
+
+static int mr_remap_all(bool revoke)
+{
+	int i, err = 0;
+
+	mutex_enter(&mr->lock);
+	for (i = 0; i < MR_MAXMAPS; i++)
+		if (mr->shm_dhp[i] &&
+		    devmap_devmem_remap(mr->shm_dhp[i], mr->dip, 2, 0,
+					MR_SHM_LEN,
+					PROT_READ | PROT_WRITE | PROT_USER,
+					revoke ? DEVMAP_MAPPING_INVALID : 0,
+					&mr_shm_attr) != DDI_SUCCESS)
+			err = EIO;
+	mutex_exit(&mr->lock);
+	return err;
+}
+
+static int mr_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
+		    int *rvalp)
+{
+	switch (cmd) {
+	case MR_REVOKE:
+		return mr_remap_all(true);
+	case MR_RESTORE:
+		return mr_remap_all(false);
+	default:
+		return ENOTTY;
+	}
+}
+
+static struct cb_ops mr_cb_ops = {
+	.cb_open = nulldev,
+	.cb_close = nulldev,
+	.cb_strategy = nodev,
+	.cb_print = nodev,
+	.cb_dump = nodev,
+	.cb_read = nodev,
+	.cb_write = nodev,
+	.cb_ioctl = mr_ioctl,
+	.cb_devmap = mr_devmap,
+	.cb_mmap = nodev,
+	.cb_segmap = nodev,
+	.cb_chpoll = nodev,
+	.cb_prop_op = nodev,
+	.cb_flag = D_NEW | D_MP | D_DEVMAP,
+	.cb_rev = CB_REV,
+};
+
+static int mr_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
+{
+	if (cmd != DDI_ATTACH || mr != NULL)
+		return DDI_FAILURE;
+	mr = kmem_zalloc(sizeof(*mr), KM_SLEEP);
+	if (mr == NULL)
+		return DDI_FAILURE;
+	mr->dip = dip;
+	mutex_init(&mr->lock, NULL, MUTEX_DRIVER, NULL);
+	if (ddi_umem_alloc(MR_PAGE, DDI_UMEM_SLEEP, &mr->cookie) == NULL ||
+	    ddi_regs_map_setup(dip, 2, &mr->shm, 0, MR_SHM_LEN, &mr_shm_attr,
+			       &mr->shm_handle) != DDI_SUCCESS ||
+	    ddi_create_minor_node(dip, "mregion", S_IFCHR,
+				  ddi_get_instance(dip), DDI_PSEUDO,
+				  0) != DDI_SUCCESS) {
+		cmn_err(CE_WARN, "mregion: attach failed");
+		if (mr->shm_handle)
+			ddi_regs_map_free(&mr->shm_handle);
+		ddi_umem_free(mr->cookie);
+		mutex_destroy(&mr->lock);
+		kmem_free(mr, sizeof(*mr));
+		mr = NULL;
+		return DDI_FAILURE;
+	}
+	return DDI_SUCCESS;
+}
+
+static int mr_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
+{
+	if (cmd != DDI_DETACH)
+		return DDI_FAILURE;
+	ddi_remove_minor_node(dip, NULL);
+	ddi_regs_map_free(&mr->shm_handle);
+	ddi_umem_free(mr->cookie);
+	mutex_destroy(&mr->lock);
+	kmem_free(mr, sizeof(*mr));
+	mr = NULL;
+	return DDI_SUCCESS;
+}
+
+static struct dev_ops mr_dev_ops = {
+	.devo_rev = DEVO_REV,
+	.devo_identify = nulldev,
+	.devo_probe = nulldev,
+	.devo_attach = mr_attach,
+	.devo_detach = mr_detach,
+	.devo_reset = nodev,
+	.devo_cb_ops = &mr_cb_ops,
+	.devo_quiesce = ddi_quiesce_not_needed,
+};
+
+static struct modldrv modldrv = { &mod_driverops, "mregion: ivshmem regions",
+				  &mr_dev_ops };
+static struct modlinkage modlinkage = { MODREV_1, { &modldrv, NULL } };
+
+DDI_MODULE("mregion", "pci1af4,1110");
+
+int _init(void)
+{
+	return mod_install(&modlinkage);
+}
+
+int _fini(void)
+{
+	return mod_remove(&modlinkage);
+}
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mregion: devmap multi-region example on ivshmem-plain");
