@@ -31,7 +31,7 @@ SAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
 LIB := $(BUILD)/libdmsim.a
 SAN_LIB := $(BUILD)/san/libdmsim.a
 
-.PHONY: all check check-unit demo demo-sim deps format clean kmod vm-check \
+.PHONY: all check check-unit demo demo-sim deps install-man format clean kmod vm-check \
 	vm-check-debug
 all: $(TESTS) $(BUILD)/sim_demo
 
@@ -88,6 +88,13 @@ deps:
 
 check-unit: $(TESTS)
 	@scripts/run-tests.sh $(TESTS)
+
+MANDIR ?= /usr/local/share/man
+install-man:
+	for s in 9e 9f 9s; do \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 644 man/man$$s/* $(DESTDIR)$(MANDIR)/man$$s/; \
+	done
 
 format:
 	clang-format -i $(CORE_SRCS) $(SIM_SRCS) $(DRV_SRCS) $(TEST_SRCS) \
