@@ -7,6 +7,7 @@
 #                 kernel and on a debug kernel (KASAN, lockdep, kmemleak)
 #   make vm-check / vm-check-debug   only the kernel suites
 #   make kmod     build devmap.ko against the installed kernel headers
+#   make bench    the benchmarks (VM and callgrind); see docs/performance.md
 #   make format   reformat the C sources with .clang-format
 CC ?= cc
 BUILD ?= build
@@ -31,7 +32,7 @@ SAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
 LIB := $(BUILD)/libdmsim.a
 SAN_LIB := $(BUILD)/san/libdmsim.a
 
-.PHONY: all check check-unit demo demo-sim deps install-man format clean kmod vm-check \
+.PHONY: all check check-unit demo demo-sim deps install-man bench format clean kmod vm-check \
 	vm-check-debug
 all: $(TESTS) $(BUILD)/sim_demo
 
@@ -72,6 +73,9 @@ check: deps
 	@$(MAKE) --no-print-directory $(TESTS) $(SAN_TESTS)
 	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS) scripts/lint.sh \
 		"scripts/vm-check.sh stock" "scripts/vm-check.sh debug"
+
+bench:
+	@scripts/bench.sh
 
 vm-check:
 	@scripts/run-tests.sh "scripts/vm-check.sh stock"

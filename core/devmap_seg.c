@@ -351,3 +351,13 @@ uint_t dm_seg_maxprot(struct dm_seg *seg)
 	dmh_rw_exit(&seg->s_lock, false);
 	return prot;
 }
+
+/**
+ * dm_seg_bytes() - memory a mapping takes besides its handles
+ *
+ * Return: the size of the core's mapping object.
+ */
+size_t dm_seg_bytes(void)
+{
+	return sizeof(struct dm_seg);
+}

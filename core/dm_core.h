@@ -190,6 +190,10 @@ uintptr_t dm_handle_uvaddr(const struct devmap_handle *dhp);
 int dm_seg_access(struct dm_seg *seg, uintptr_t addr,
 		  int (*fn)(const struct dm_backing *b, void *arg), void *arg);
 
+/* Memory the core uses: a handle of @len bytes, a mapping. */
+size_t dm_handle_bytes(size_t len);
+size_t dm_seg_bytes(void);
+
 /* The protections every handle of @seg allows (for the host's VM_MAY*). */
 uint_t dm_seg_maxprot(struct dm_seg *seg);
 

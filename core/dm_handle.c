@@ -193,3 +193,17 @@ struct devmap_handle *dm_handle_lookup(struct dm_seg *seg, uintptr_t addr)
 			return dhp;
 	return NULL;
 }
+
+/**
+ * dm_handle_bytes() - memory a handle of @len bytes takes
+ * @len: the handle's length
+ *
+ * Return: the handle and its valid bits (inline up to one word of pages).
+ */
+size_t dm_handle_bytes(size_t len)
+{
+	size_t words = dm_valid_words(len);
+
+	return sizeof(struct devmap_handle) +
+	       (words > 1 ? words * sizeof(unsigned long) : 0);
+}

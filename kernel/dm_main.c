@@ -14,6 +14,13 @@
 
 struct vfsmount *dm_mnt;
 
+/* Memory figures for the benchmarks: a one-page handle, a mapping. */
+static unsigned int handle_bytes, mapping_bytes;
+module_param(handle_bytes, uint, 0444);
+MODULE_PARM_DESC(handle_bytes, "bytes of a one-page devmap handle");
+module_param(mapping_bytes, uint, 0444);
+MODULE_PARM_DESC(mapping_bytes, "bytes of a mapping besides its handles");
+
 int dm_host_init(void);
 void dm_host_fini(void);
 int dm_shim_init(void);
@@ -43,8 +50,11 @@ static int __init devmap_init(void)
 		goto host;
 	}
 	err = dm_shim_init();
-	if (!err)
+	if (!err) {
+		handle_bytes = dm_handle_bytes(PAGE_SIZE);
+		mapping_bytes = dm_seg_bytes() + sizeof(struct dm_group);
 		return 0;
+	}
 	kern_unmount(dm_mnt);
 host:
 	dm_host_fini();

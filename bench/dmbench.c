@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dmbench: the benchmark driver, Solaris-style, over kernel memory.  The
+ * context region is switched as in Example 11-3 (unload the owner's whole
+ * context, save it, restore the requester's, load the faulting page; the
+ * other pages then fault in without the driver).  The plain page has no
+ * access callback: the baseline for steady-state access, the target of
+ * the explicit alternative (an ioctl that does the same save and restore)
+ * and of the floor (an ioctl that unloads it, then a plain fault).
+ */
+#include <sys/types.h>
+#include <sys/conf.h>
+#include <sys/ddi.h>
+#include <sys/sunddi.h>
+#include <sys/modctl.h>
+#include <linux/sched.h>
+#include "dmbench.h"
+
+#define DMB_PROCS 512
+
+struct dmb_ctx {
+	devmap_cookie_t dhp;
+	size_t len;
+	uint8_t *save;
+};
+
+/* An explicit-switch context or a plain mapping, per process. */
+struct dmb_proc {
+	int pid;
+	devmap_cookie_t plain;
+	uint8_t save[DMB_PAGE];
+};
+
+static struct dmb {
+	dev_info_t *dip;
+	kmutex_t lock;
+	ddi_umem_cookie_t cookie;
+	uint8_t *mem;
+	size_t ctx_pages;
+	struct dmb_ctx *owner;
+	struct dmb_proc procs[DMB_PROCS];
+	int explicit_owner;
+} *dmb;
+
+static int dmb_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
+			  size_t len, uint_t type, uint_t rw)
+{
+	struct dmb_ctx *ctx = pvtp;
+	int err = 0;
+
+	mutex_enter(&dmb->lock);
+	if (dmb->owner != ctx) {
+		if (dmb->owner) {
+			err = devmap_unload(dmb->owner->dhp, 0,
+					    dmb->owner->len);
+			if (err)
+				goto out;
+			memcpy(dmb->owner->save, dmb->mem, dmb->owner->len);
+		}
+		memcpy(dmb->mem, ctx->save, ctx->len);
+		dmb->owner = ctx;
+	}
+	err = devmap_load(dhp, off, len, type, rw);
+out:
+	if (err)
+		dmb->owner = NULL;
+	mutex_exit(&dmb->lock);
+	return err;
+}
+
+static int dmb_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
+		      size_t len, uint_t type, uint_t rw)
+{
+	return devmap_do_ctxmgt(dhp, pvtp, off, len, type, rw,
+				dmb_contextmgt);
+}
+
+static struct dmb_proc *dmb_proc(int pid, bool create)
+{
+	struct dmb_proc *free = NULL;
+
+	for (int i = 0; i < DMB_PROCS; i++) {
+		if (dmb->procs[i].pid == pid)
+			return &dmb->procs[i];
+		if (!free && dmb->procs[i].pid == 0)
+			free = &dmb->procs[i];
+	}
+	if (create && free) {
+		memset(free, 0, sizeof(*free));
+		free->pid = pid;
+	}
+	return create ? free : NULL;
+}
+
+static int dmb_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
+		   size_t len, void **pvtp)
+{
+	struct dmb_ctx *ctx;
+	struct dmb_proc *p;
+
+	if (off == DMB_PLAIN_OFF) {
+		mutex_enter(&dmb->lock);
+		p = dmb_proc(current->tgid, true);
+		if (p)
+			p->plain = dhp;
+		mutex_exit(&dmb->lock);
+		*pvtp = p;
+		return p ? 0 : ENOMEM;
+	}
+	ctx = kmem_zalloc(sizeof(*ctx), KM_SLEEP);
+	if (ctx)
+		ctx->save = kmem_zalloc(len, KM_SLEEP);
+	if (!ctx || !ctx->save) {
+		kmem_free(ctx, sizeof(*ctx));
+		return ENOMEM;
+	}
+	ctx->dhp = dhp;
+	ctx->len = len;
+	*pvtp = ctx;
+	return 0;
+}
+
+static int dmb_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
+		   void **new_pvtp)
+{
+	return EINVAL; /* the benchmark never forks a mapping */
+}
+
+static void dmb_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off,
+		      size_t len, devmap_cookie_t new_dhp1, void **new_pvtp1,
+		      devmap_cookie_t new_dhp2, void **new_pvtp2)
+{
+	struct dmb_ctx *ctx = pvtp;
+	struct dmb_proc *p = pvtp;
+
+	mutex_enter(&dmb->lock);
+	if (off == DMB_PLAIN_OFF) {
+		if (p->plain == dhp)
+			p->plain = NULL;
+		mutex_exit(&dmb->lock);
+		return;
+	}
+	if (dmb->owner == ctx)
+		dmb->owner = NULL;
+	mutex_exit(&dmb->lock);
+	kmem_free(ctx->save, ctx->len);
+	kmem_free(ctx, sizeof(*ctx));
+}
+
+static struct devmap_callback_ctl dmb_ctx_cb = {
+	.devmap_rev = DEVMAP_OPS_REV,
+	.devmap_map = dmb_map,
+	.devmap_access = dmb_access,
+	.devmap_dup = dmb_dup,
+	.devmap_unmap = dmb_unmap,
+};
+
+static struct devmap_callback_ctl dmb_plain_cb = {
+	.devmap_rev = DEVMAP_OPS_REV,
+	.devmap_map = dmb_map,
+	.devmap_dup = dmb_dup,
+	.devmap_unmap = dmb_unmap,
+};
+
+static int dmb_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off,
+		      size_t len, size_t *maplen, uint_t model)
+{
+	uint_t prot = PROT_READ | PROT_WRITE | PROT_USER;
+	size_t ctx_len = dmb->ctx_pages * DMB_PAGE;
+	int err;
+
+	if (off == 0 && len == ctx_len)
+		err = devmap_umem_setup(dhp, dmb->dip, &dmb_ctx_cb, dmb->cookie,
+					0, ctx_len, prot, 0, NULL);
+	else if (off == DMB_PLAIN_OFF && len == DMB_PAGE)
+		err = devmap_umem_setup(dhp, dmb->dip, &dmb_plain_cb,
+					dmb->cookie, DMB_PLAIN_OFF, DMB_PAGE,
+					prot, 0, NULL);
+	else
+		return ENXIO;
+	*maplen = len;
+	return err ? ENXIO : 0;
+}
+
+static int dmb_ioctl(dev_t dev, int cmd, intptr_t arg, int mode,
+		     cred_t *credp, int *rvalp)
+{
+	struct dmb_proc *me, *old;
+	int err = 0;
+
+	mutex_enter(&dmb->lock);
+	switch (cmd) {
+	case DMB_SET_CTX:
+		if (arg < 1 || arg > DMB_MAXCTX)
+			err = EINVAL;
+		else
+			dmb->ctx_pages = (size_t)arg;
+		break;
+	case DMB_SWITCH: /* what a driver without devmap would do */
+		me = dmb_proc(current->tgid, true);
+		if (!me) {
+			err = ENOMEM;
+			break;
+		}
+		if (dmb->explicit_owner != me->pid) {
+			old = dmb_proc(dmb->explicit_owner, false);
+			if (old)
+				memcpy(old->save, dmb->mem + DMB_PLAIN_OFF,
+				       DMB_PAGE);
+			memcpy(dmb->mem + DMB_PLAIN_OFF, me->save, DMB_PAGE);
+			dmb->explicit_owner = me->pid;
+		}
+		break;
+	case DMB_ZAP:
+		me = dmb_proc(current->tgid, false);
+		if (me && me->plain)
+			err = devmap_unload(me->plain, DMB_PLAIN_OFF, DMB_PAGE) ?
+				      EINVAL :
+				      0;
+		else
+			err = ENXIO;
+		break;
+	default:
+		err = ENOTTY;
+	}
+	mutex_exit(&dmb->lock);
+	return err;
+}
+
+static struct cb_ops dmb_cb_ops = {
+	.cb_open = nulldev,
+	.cb_close = nulldev,
+	.cb_strategy = nodev,
+	.cb_print = nodev,
+	.cb_dump = nodev,
+	.cb_read = nodev,
+	.cb_write = nodev,
+	.cb_ioctl = dmb_ioctl,
+	.cb_devmap = dmb_devmap,
+	.cb_mmap = nodev,
+	.cb_segmap = nodev,
+	.cb_chpoll = nodev,
+	.cb_prop_op = nodev,
+	.cb_flag = D_NEW | D_MP | D_DEVMAP,
+	.cb_rev = CB_REV,
+};
+
+static int dmb_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
+{
+	if (cmd != DDI_ATTACH)
+		return DDI_FAILURE;
+	dmb = kmem_zalloc(sizeof(*dmb), KM_SLEEP);
+	if (!dmb)
+		return DDI_FAILURE;
+	dmb->dip = dip;
+	dmb->ctx_pages = 1;
+	mutex_init(&dmb->lock, NULL, MUTEX_DRIVER, NULL);
+	dmb->mem = ddi_umem_alloc(DMB_PLAIN_OFF + DMB_PAGE, DDI_UMEM_SLEEP,
+				  &dmb->cookie);
+	if (!dmb->mem || ddi_create_minor_node(dip, "dmbench", S_IFCHR, 0,
+					       DDI_PSEUDO, 0) != DDI_SUCCESS) {
+		ddi_umem_free(dmb->cookie);
+		kmem_free(dmb, sizeof(*dmb));
+		return DDI_FAILURE;
+	}
+	return DDI_SUCCESS;
+}
+
+static int dmb_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
+{
+	ddi_remove_minor_node(dip, NULL);
+	ddi_umem_free(dmb->cookie);
+	mutex_destroy(&dmb->lock);
+	kmem_free(dmb, sizeof(*dmb));
+	return DDI_SUCCESS;
+}
+
+static struct dev_ops dmb_dev_ops = {
+	.devo_rev = DEVO_REV,
+	.devo_identify = nulldev,
+	.devo_probe = nulldev,
+	.devo_attach = dmb_attach,
+	.devo_detach = dmb_detach,
+	.devo_reset = nodev,
+	.devo_cb_ops = &dmb_cb_ops,
+	.devo_quiesce = ddi_quiesce_not_needed,
+};
+
+static struct modldrv modldrv = { &mod_driverops, "dmbench", &dmb_dev_ops };
+static struct modlinkage modlinkage = { MODREV_1, { &modldrv, NULL } };
+
+DDI_MODULE("dmbench");
+
+int _init(void)
+{
+	return mod_install(&modlinkage);
+}
+
+int _fini(void)
+{
+	return mod_remove(&modlinkage);
+}
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("devmap benchmark driver");

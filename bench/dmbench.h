@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * dmbench: the benchmark driver's interface.  Offset 0 maps the context
+ * region (ctx_pages pages, switched on access by devmap_do_ctxmgt);
+ * offset DMB_PLAIN_OFF maps one plain page with no access callback.
+ */
+#ifndef _DMBENCH_H
+#define _DMBENCH_H
+
+#define DMB_PAGE 4096
+#define DMB_MAXCTX 512
+#define DMB_PLAIN_OFF (DMB_MAXCTX * DMB_PAGE)
+
+#define DMB_IOC ('b' << 8)
+#define DMB_SET_CTX (DMB_IOC | 1)	/* context pages for new mappings */
+#define DMB_SWITCH (DMB_IOC | 2)	/* explicit save/restore into the plain page */
+#define DMB_ZAP (DMB_IOC | 3)		/* unload the caller's plain page */
+
+#endif /* _DMBENCH_H */
