@@ -34,10 +34,10 @@ int main(int argc, char **argv)
 	a = sim_proc_create(DDI_MODEL_LP64);
 	b = sim_proc_create(DDI_MODEL_LP64);
 	if (strcmp(argv[1], "switch") == 0) {
-		sim_mmap(a, SIM_DEV(XX_MAJOR, 0), 0, PAGESIZE, PROT_READ | PROT_WRITE,
-			 MAP_SHARED, &va);
-		sim_mmap(b, SIM_DEV(XX_MAJOR, 0), 0, PAGESIZE, PROT_READ | PROT_WRITE,
-			 MAP_SHARED, &vb);
+		sim_mmap(a, SIM_DEV(XX_MAJOR, 0), 0, PAGESIZE,
+			 PROT_READ | PROT_WRITE, MAP_SHARED, &va);
+		sim_mmap(b, SIM_DEV(XX_MAJOR, 0), 0, PAGESIZE,
+			 PROT_READ | PROT_WRITE, MAP_SHARED, &vb);
 		for (long i = 0; i < n; i++) {
 			sim_write32(a, va, (uint32_t)i);
 			sim_write32(b, vb, (uint32_t)i);
@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 			if (strcmp(argv[1], "access") == 0)
 				devmap_unload(td_nth('M', 0)->dhp, 0, 0);
 			else
-				sim_pte(a, va)->page = NULL; /* valid bit kept */
+				sim_pte(a, va)->page =
+					NULL; /* valid bit kept */
 			sim_write32(a, va, (uint32_t)i);
 		}
 	}

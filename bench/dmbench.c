@@ -40,7 +40,7 @@ static struct dmb {
 	struct dmb_ctx *owner;
 	struct dmb_proc procs[DMB_PROCS];
 	int explicit_owner;
-} *dmb;
+} * dmb;
 
 static int dmb_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
 			  size_t len, uint_t type, uint_t rw)
@@ -68,11 +68,10 @@ out:
 	return err;
 }
 
-static int dmb_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
-		      size_t len, uint_t type, uint_t rw)
+static int dmb_access(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		      uint_t type, uint_t rw)
 {
-	return devmap_do_ctxmgt(dhp, pvtp, off, len, type, rw,
-				dmb_contextmgt);
+	return devmap_do_ctxmgt(dhp, pvtp, off, len, type, rw, dmb_contextmgt);
 }
 
 static struct dmb_proc *dmb_proc(int pid, bool create)
@@ -126,8 +125,8 @@ static int dmb_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 	return EINVAL; /* the benchmark never forks a mapping */
 }
 
-static void dmb_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off,
-		      size_t len, devmap_cookie_t new_dhp1, void **new_pvtp1,
+static void dmb_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+		      devmap_cookie_t new_dhp1, void **new_pvtp1,
 		      devmap_cookie_t new_dhp2, void **new_pvtp2)
 {
 	struct dmb_ctx *ctx = pvtp;
@@ -162,8 +161,8 @@ static struct devmap_callback_ctl dmb_plain_cb = {
 	.devmap_unmap = dmb_unmap,
 };
 
-static int dmb_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off,
-		      size_t len, size_t *maplen, uint_t model)
+static int dmb_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
+		      size_t *maplen, uint_t model)
 {
 	uint_t prot = PROT_READ | PROT_WRITE | PROT_USER;
 	size_t ctx_len = dmb->ctx_pages * DMB_PAGE;
@@ -182,8 +181,8 @@ static int dmb_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off,
 	return err ? ENXIO : 0;
 }
 
-static int dmb_ioctl(dev_t dev, int cmd, intptr_t arg, int mode,
-		     cred_t *credp, int *rvalp)
+static int dmb_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
+		     int *rvalp)
 {
 	struct dmb_proc *me, *old;
 	int err = 0;
@@ -214,7 +213,8 @@ static int dmb_ioctl(dev_t dev, int cmd, intptr_t arg, int mode,
 	case DMB_ZAP:
 		me = dmb_proc(current->tgid, false);
 		if (me && me->plain)
-			err = devmap_unload(me->plain, DMB_PLAIN_OFF, DMB_PAGE) ?
+			err = devmap_unload(me->plain, DMB_PLAIN_OFF,
+					    DMB_PAGE) ?
 				      EINVAL :
 				      0;
 		else

@@ -12,8 +12,8 @@
 #define DMB_PLAIN_OFF (DMB_MAXCTX * DMB_PAGE)
 
 #define DMB_IOC ('b' << 8)
-#define DMB_SET_CTX (DMB_IOC | 1)	/* context pages for new mappings */
-#define DMB_SWITCH (DMB_IOC | 2)	/* explicit save/restore into the plain page */
-#define DMB_ZAP (DMB_IOC | 3)		/* unload the caller's plain page */
+#define DMB_SET_CTX (DMB_IOC | 1) /* context pages for new mappings */
+#define DMB_SWITCH (DMB_IOC | 2) /* explicit save/restore into the plain page */
+#define DMB_ZAP (DMB_IOC | 3) /* unload the caller's plain page */
 
 #endif /* _DMBENCH_H */

@@ -51,8 +51,7 @@ static int dev_open(void)
 
 static void *map(int fd, size_t len, off_t off)
 {
-	void *va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-			off);
+	void *va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
 
 	if (va == MAP_FAILED) {
 		perror("mmap");
@@ -74,7 +73,8 @@ static double touch_loop(volatile uint32_t *page, long n)
 static void steady(void)
 {
 	int fd = dev_open();
-	volatile uint32_t *ctx = map(fd, P, 0), *plain = map(fd, P, DMB_PLAIN_OFF);
+	volatile uint32_t *ctx = map(fd, P, 0),
+			  *plain = map(fd, P, DMB_PLAIN_OFF);
 	long n = 20000000;
 	double t_ctx, t_plain;
 
@@ -216,7 +216,8 @@ int main(void)
 	printf("switch_us_handoff %.2f\nswitch_us_devmap %.2f\nswitch_us_ioctl %.2f\nswitch_us_floor %.2f\n",
 	       handoff * 1e6, dev * 1e6, ioc * 1e6, flo * 1e6);
 	printf("switch_ratio_devmap_vs_ioctl %.3f\n", dev / ioc);
-	printf("switch_ratio_devmap_work_vs_floor %.3f\n", (dev - handoff) / flo);
+	printf("switch_ratio_devmap_work_vs_floor %.3f\n",
+	       (dev - handoff) / flo);
 	base = 0;
 	for (int n = 2; n <= 256; n *= 4) {
 		pid_t *idle = idle_mappers(n - 2);

@@ -49,9 +49,12 @@ static int dm_open_file(struct inode *inode, struct file *file)
 	op->dev = inode->i_rdev;
 	/* open(9E) and close(9E) never overlap for a driver */
 	mutex_lock(&drv->lock);
-	err = dm_is_stub((const void *)drv->cb->cb_open) ?
-		      0 :
-		      drv->cb->cb_open(&op->dev, flag, OTYP_CHR,
+	if (drv->cb->cb_open == nodev)
+		err = ENXIO; /* as Solaris' nodev */
+	else if (dm_is_stub((const void *)drv->cb->cb_open))
+		err = 0;
+	else
+		err = drv->cb->cb_open(&op->dev, flag, OTYP_CHR,
 				       (cred_t *)current_cred());
 	if (!err)
 		drv->opens[MINOR(op->dev) % DM_MINORS]++;
@@ -91,6 +94,8 @@ static long dm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		   ((file->f_mode & FMODE_WRITE) ? FWRITE : 0);
 	int rval = 0, err;
 
+	if (op->drv->cb->cb_ioctl == nodev)
+		return -ENXIO;
 	if (dm_is_stub((const void *)op->drv->cb->cb_ioctl))
 		return -ENOTTY;
 	err = op->drv->cb->cb_ioctl(op->dev, (int)cmd, (intptr_t)arg, mode,
@@ -182,7 +187,7 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 /* detach(9E) an instance if it is attached, then free it. */
 static int dm_detach(struct dev_info *dip)
 {
-	if (dip->attached &&
+	if (dip->attached && dip->drv->devo->devo_detach &&
 	    dip->drv->devo->devo_detach(dip, DDI_DETACH) != DDI_SUCCESS)
 		return EBUSY;
 	dm_free_instance(dip);
@@ -363,6 +368,7 @@ int mod_remove(struct modlinkage *modlp)
 		return EINVAL;
 	for (int i = 0; i < DM_MAX_INSTANCES; i++)
 		if (drv->inst[i] && drv->inst[i]->attached &&
+		    drv->devo->devo_detach &&
 		    drv->devo->devo_detach(drv->inst[i], DDI_DETACH) !=
 			    DDI_SUCCESS)
 			return EBUSY;
@@ -438,14 +444,16 @@ int ddi_create_minor_node(dev_info_t *dip, const char *name, int spec_type,
 	struct dm_driver *drv = dip->drv;
 	struct device *dev;
 
-	if (minor_num >= DM_MINORS || spec_type != S_IFCHR)
-		return DDI_FAILURE;
+	if (minor_num >= DM_MINORS || spec_type != S_IFCHR ||
+	    test_and_set_bit(minor_num, drv->minor_nodes))
+		return DDI_FAILURE; /* each minor once */
 	dev = device_create(dm_class, dip->pdev ? &dip->pdev->dev : NULL,
 			    drv->base + minor_num, dip, "%s%d", name,
 			    dip->instance);
-	if (IS_ERR(dev))
+	if (IS_ERR(dev)) {
+		clear_bit(minor_num, drv->minor_nodes);
 		return DDI_FAILURE;
-	set_bit(minor_num, drv->minor_nodes);
+	}
 	return DDI_SUCCESS;
 }
 EXPORT_SYMBOL_GPL(ddi_create_minor_node);

@@ -52,12 +52,13 @@ struct dm_soft_state {
 
 int ddi_soft_state_init(void **state_p, size_t size, size_t n_items)
 {
-	struct dm_soft_state *ss = kzalloc(sizeof(*ss), GFP_KERNEL);
+	struct dm_soft_state *ss;
 
-	if (!ss || !size) {
-		kfree(ss);
+	if (!size)
 		return EINVAL;
-	}
+	ss = kzalloc(sizeof(*ss), GFP_KERNEL);
+	if (!ss)
+		return ENOMEM;
 	ss->size = size;
 	xa_init(&ss->items);
 	*state_p = ss;
