@@ -38,10 +38,11 @@ int main(int argc, char **argv)
 			 PROT_READ | PROT_WRITE, MAP_SHARED, &va);
 		sim_mmap(b, SIM_DEV(XX_MAJOR, 0), 0, PAGESIZE,
 			 PROT_READ | PROT_WRITE, MAP_SHARED, &vb);
-		for (long i = 0; i < n; i++) {
-			sim_write32(a, va, (uint32_t)i);
-			sim_write32(b, vb, (uint32_t)i);
-		}
+		for (long i = 0; i < n; i++) /* one switch each */
+			if (i & 1)
+				sim_write32(b, vb, (uint32_t)i);
+			else
+				sim_write32(a, va, (uint32_t)i);
 	} else {
 		sim_mmap(a, TD_DEV, 0, PAGESIZE, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, &va);

@@ -142,6 +142,8 @@ static void dmb_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	if (dmb->owner == ctx)
 		dmb->owner = NULL;
 	mutex_exit(&dmb->lock);
+	if (new_dhp1 || new_dhp2)
+		return; /* a piece survives with the same context */
 	kmem_free(ctx->save, ctx->len);
 	kmem_free(ctx, sizeof(*ctx));
 }

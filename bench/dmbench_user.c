@@ -7,13 +7,16 @@
  *   steady     owner accessing its context page vs. a plain mapping
  *   switch     two processes alternating on a context page (devmap
  *              fault-driven switch) vs. (a) a futex handoff plus an ioctl
- *              doing the same save/restore, (b) one plain fault + one zap
+ *              doing the same save/restore, (b) one plain fault + one zap;
+ *              on two CPUs and on one, with the TLB shootdowns counted
  *   mappers    switch cost with 2, 8, 64, 256 processes mapping the device
  *   ctxsize    per-page switch cost for 1, 16, 512-page contexts
  *   mappings   switch cost with 256 more mappings in each process
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
+#include <string.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdint.h>
@@ -102,16 +105,33 @@ static void futex_wake(volatile int *w)
 
 enum mode { HANDOFF, DEVMAP, IOCTL };
 
+/* Keep the calling process on @cpu (or anywhere for -1). */
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (cpu < 0)
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			CPU_SET(c, &set);
+	else
+		CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 /*
- * Two processes take @rounds turns each; a turn does the mode's work:
- * nothing, a write to the context page (a devmap switch), or the ioctl
- * switch plus a write to the plain page.  Returns seconds per turn.
+ * Two processes, pinned to CPUs @cpu0 and @cpu1, take @rounds turns each;
+ * a turn does the mode's work: nothing, a write to every page of the
+ * context (a devmap switch), or the ioctl switch plus a write to the plain
+ * page.  Both are set up before the clock starts.  Returns seconds per
+ * turn.
  */
 static double pingpong(enum mode mode, int rounds, size_t ctx_pages,
-		       int extra_maps)
+		       int extra_maps, int cpu0, int cpu1)
 {
 	volatile int *turn = mmap(NULL, P, PROT_READ | PROT_WRITE,
 				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile int *ready = turn + 8;
 	double *t = (double *)(turn + 16);
 	pid_t pid[2];
 
@@ -120,6 +140,7 @@ static double pingpong(enum mode mode, int rounds, size_t ctx_pages,
 		pid[me] = fork();
 		if (pid[me])
 			continue;
+		pin(me ? cpu1 : cpu0);
 		int fd = dev_open();
 
 		ioctl(fd, DMB_SET_CTX, (long)ctx_pages);
@@ -128,6 +149,9 @@ static double pingpong(enum mode mode, int rounds, size_t ctx_pages,
 
 		for (int i = 0; i < extra_maps; i++)
 			map(fd, P, DMB_PLAIN_OFF);
+		__atomic_add_fetch(ready, 1, __ATOMIC_SEQ_CST);
+		while (*ready < 2)
+			sched_yield();
 		if (me == 0)
 			t[0] = now();
 		for (int r = 0; r < rounds; r++) {
@@ -154,6 +178,23 @@ static double pingpong(enum mode mode, int rounds, size_t ctx_pages,
 	return per_turn;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of three runs (the runs of each figure are interleaved by
+ * the caller measuring them in turn). */
+static double median3(double a, double b, double c)
+{
+	double v[3] = { a, b, c };
+
+	qsort(v, 3, sizeof(v[0]), cmp_double);
+	return v[1];
+}
+
 static double floor_cost(int n)
 {
 	int fd = dev_open();
@@ -173,9 +214,40 @@ static double floor_cost(int n)
 	return t;
 }
 
+/* TLB shootdown interrupts so far, all CPUs (the "TLB" row). */
+static long tlb_ipis(void)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char line[1024];
+	long sum = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = line;
+
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "TLB:", 4))
+			continue;
+		for (p += 4;;) {
+			char *end;
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += v;
+			p = end;
+		}
+	}
+	if (f)
+		fclose(f);
+	return sum;
+}
+
 /* @n processes that map the context region, touch it once and wait. */
 static pid_t *idle_mappers(int n)
 {
+	volatile int *ready = mmap(NULL, P, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pid_t *pids = calloc((size_t)n + 1, sizeof(*pids));
 
 	for (int i = 0; i < n; i++) {
@@ -185,11 +257,19 @@ static pid_t *idle_mappers(int n)
 			volatile uint8_t *ctx = map(fd, P, 0);
 
 			ctx[0] = 1;
+			__atomic_add_fetch(ready, 1, __ATOMIC_SEQ_CST);
 			pause();
 			_exit(0);
 		}
 	}
-	usleep(200000);
+	for (int tries = 0; *ready < n && tries < 10000; tries++)
+		usleep(1000);
+	if (*ready < n) {
+		fprintf(stderr, "only %d of %d idle mappers ready\n", *ready,
+			n);
+		exit(1);
+	}
+	munmap((void *)ready, P);
 	return pids;
 }
 
@@ -202,26 +282,54 @@ static void stop(pid_t *pids)
 	free(pids);
 }
 
+static double positive(double x)
+{
+	return x > 0 ? x : 0;
+}
+
 int main(void)
 {
-	int rounds = 2000;
-	double handoff, dev, ioc, flo, base;
+	const int rounds = 2000;
+	double h[3], d[3], i3[3], hs[3], ds[3], is[3];
+	double handoff, dev, ioc, flo, base, dev_same, ioc_same, handoff_same;
+	long ipis;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	steady();
-	handoff = pingpong(HANDOFF, rounds, 1, 0);
-	dev = pingpong(DEVMAP, rounds, 1, 0);
-	ioc = pingpong(IOCTL, rounds, 1, 0);
+	for (int r = 0; r < 3; r++) { /* interleaved repetitions */
+		h[r] = pingpong(HANDOFF, rounds, 1, 0, 0, 1);
+		d[r] = pingpong(DEVMAP, rounds, 1, 0, 0, 1);
+		i3[r] = pingpong(IOCTL, rounds, 1, 0, 0, 1);
+		hs[r] = pingpong(HANDOFF, rounds, 1, 0, 0, 0);
+		ds[r] = pingpong(DEVMAP, rounds, 1, 0, 0, 0);
+		is[r] = pingpong(IOCTL, rounds, 1, 0, 0, 0);
+	}
+	handoff = median3(h[0], h[1], h[2]);
+	dev = median3(d[0], d[1], d[2]);
+	ioc = median3(i3[0], i3[1], i3[2]);
+	handoff_same = median3(hs[0], hs[1], hs[2]);
+	dev_same = median3(ds[0], ds[1], ds[2]);
+	ioc_same = median3(is[0], is[1], is[2]);
 	flo = floor_cost(rounds);
+	ipis = tlb_ipis();
+	pingpong(DEVMAP, rounds, 1, 0, 0, 1);
+	ipis = tlb_ipis() - ipis;
 	printf("switch_us_handoff %.2f\nswitch_us_devmap %.2f\nswitch_us_ioctl %.2f\nswitch_us_floor %.2f\n",
 	       handoff * 1e6, dev * 1e6, ioc * 1e6, flo * 1e6);
 	printf("switch_ratio_devmap_vs_ioctl %.3f\n", dev / ioc);
 	printf("switch_ratio_devmap_work_vs_floor %.3f\n",
-	       (dev - handoff) / flo);
+	       positive(dev - handoff) / flo);
+	printf("switch_tlb_ipis_per_switch %.2f\n",
+	       (double)ipis / (2.0 * rounds));
+	printf("samecpu_us_handoff %.2f\nsamecpu_us_devmap %.2f\nsamecpu_us_ioctl %.2f\n",
+	       handoff_same * 1e6, dev_same * 1e6, ioc_same * 1e6);
+	printf("samecpu_ratio_devmap_vs_ioctl %.3f\n", dev_same / ioc_same);
 	base = 0;
 	for (int n = 2; n <= 256; n *= 4) {
 		pid_t *idle = idle_mappers(n - 2);
-		double t = pingpong(DEVMAP, rounds / 2, 1, 0);
+		double t = median3(pingpong(DEVMAP, rounds, 1, 0, 0, 1),
+				   pingpong(DEVMAP, rounds, 1, 0, 0, 1),
+				   pingpong(DEVMAP, rounds, 1, 0, 0, 1));
 
 		stop(idle);
 		if (n == 2)
@@ -234,8 +342,11 @@ int main(void)
 	double per_page1 = 0;
 
 	for (size_t pages = 1; pages <= 512; pages *= 16) {
-		double t = pingpong(DEVMAP, pages > 16 ? 100 : 500, pages, 0);
-		double tp = (t - handoff) / (double)pages;
+		int n = pages > 16 ? 100 : 500;
+		double t = median3(pingpong(DEVMAP, n, pages, 0, 0, 1),
+				   pingpong(DEVMAP, n, pages, 0, 0, 1),
+				   pingpong(DEVMAP, n, pages, 0, 0, 1));
+		double tp = t / (double)pages;
 
 		if (pages == 1)
 			per_page1 = tp;
@@ -244,7 +355,9 @@ int main(void)
 		if (pages == 16)
 			pages = 32; /* 1, 16, 512 */
 	}
-	double many = pingpong(DEVMAP, rounds / 2, 1, 256);
+	double many = median3(pingpong(DEVMAP, rounds, 1, 256, 0, 1),
+			      pingpong(DEVMAP, rounds, 1, 256, 0, 1),
+			      pingpong(DEVMAP, rounds, 1, 256, 0, 1));
 
 	printf("mappings_256_us %.2f\nmappings_256_ratio %.3f\n", many * 1e6,
 	       many / dev);

@@ -100,7 +100,11 @@ static int km_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 	return 0;
 }
 
-/* Mappings are used whole here: a partial munmap drops the context. */
+/*
+ * A mapping is two pages, so a partial munmap leaves one piece (the same
+ * handle).  The owner stops owning only when its context page goes: a
+ * cut of the shared page leaves its context page mapped and valid.
+ */
 static void km_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 		     devmap_cookie_t new_dhp1, void **new_pvtp1,
 		     devmap_cookie_t new_dhp2, void **new_pvtp2)
@@ -108,7 +112,7 @@ static void km_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	struct kmctx *ctx = pvtp;
 
 	mutex_enter(&km->lock);
-	if (km->owner == ctx)
+	if (km->owner == ctx && off <= KM_CTX_OFF && KM_CTX_OFF < off + len)
 		km->owner = NULL;
 	mutex_exit(&km->lock);
 	if (new_dhp1 == NULL && new_dhp2 == NULL)

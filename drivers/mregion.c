@@ -26,7 +26,11 @@ static struct mrstate {
 	ddi_umem_cookie_t cookie;
 	caddr_t shm;
 	ddi_acc_handle_t shm_handle;
-	devmap_cookie_t shm_dhp[MR_MAXMAPS]; /* BAR2 handles mapped now */
+	struct mr_slot {
+		devmap_cookie_t dhp; /* a BAR2 handle mapped now */
+		offset_t uoff, roff; /* its user and BAR offsets */
+		size_t len;
+	} slots[MR_MAXMAPS];
 } * mr;
 
 static ddi_device_acc_attr_t mr_regs_attr = { DDI_DEVICE_ATTR_V0,
@@ -36,46 +40,79 @@ static ddi_device_acc_attr_t mr_shm_attr = { DDI_DEVICE_ATTR_V0,
 					     DDI_NEVERSWAP_ACC,
 					     DDI_MERGING_OK_ACC, 0 };
 
-/* Remember a BAR2 handle (of a new mapping or a fork child's copy). */
-static int mr_track(devmap_cookie_t dhp, void **pvtp)
+/* Remember a BAR2 handle: user offset, BAR offset and length now. */
+static struct mr_slot *mr_track(devmap_cookie_t dhp, offset_t uoff,
+				offset_t roff, size_t len)
 {
-	int i, err = ENOMEM;
+	for (int i = 0; i < MR_MAXMAPS; i++) {
+		struct mr_slot *s = &mr->slots[i];
 
-	mutex_enter(&mr->lock);
-	for (i = 0; i < MR_MAXMAPS; i++)
-		if (mr->shm_dhp[i] == NULL) {
-			mr->shm_dhp[i] = dhp;
-			*pvtp = &mr->shm_dhp[i];
-			err = 0;
-			break;
+		if (s->dhp == NULL) {
+			*s = (struct mr_slot){ dhp, uoff, roff, len };
+			return s;
 		}
-	mutex_exit(&mr->lock);
-	return err;
+	}
+	return NULL;
 }
 
 static int mr_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 		  size_t len, void **pvtp)
 {
-	return off == MR_SHM_OFF ? mr_track(dhp, pvtp) : 0;
+	if (off != MR_SHM_OFF)
+		return 0;
+	mutex_enter(&mr->lock);
+	*pvtp = mr_track(dhp, off, 0, len);
+	mutex_exit(&mr->lock);
+	return *pvtp ? 0 : ENOMEM;
 }
 
 /* A fork child's BAR2 handle must be revocable too: its own slot. */
 static int mr_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 		  void **new_pvtp)
 {
-	return pvtp ? mr_track(new_dhp, new_pvtp) : 0;
+	struct mr_slot *s = pvtp;
+
+	if (s == NULL)
+		return 0;
+	mutex_enter(&mr->lock);
+	*new_pvtp = mr_track(new_dhp, s->uoff, s->roff, s->len);
+	mutex_exit(&mr->lock);
+	return *new_pvtp ? 0 : ENOMEM;
 }
 
-/* Used whole (one page or the BAR2 window): forget a BAR2 handle. */
+/*
+ * Follow a BAR2 handle through munmap so a later revoke or restore
+ * covers exactly what is still mapped: whole, head, tail or hole (the
+ * part above a hole is a new handle with a slot of its own; without a
+ * free slot it is left out of revoke, with a warning).
+ */
 static void mr_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 		     devmap_cookie_t new_dhp1, void **new_pvtp1,
 		     devmap_cookie_t new_dhp2, void **new_pvtp2)
 {
-	devmap_cookie_t *slot = pvtp;
+	struct mr_slot *s = pvtp, *hi;
+	offset_t end = off + (offset_t)len;
 
+	if (s == NULL)
+		return;
 	mutex_enter(&mr->lock);
-	if (slot && new_dhp1 == NULL && new_dhp2 == NULL)
-		*slot = NULL;
+	if (new_dhp2 && new_dhp2 != dhp) { /* hole */
+		hi = mr_track(new_dhp2, end, s->roff + (end - s->uoff),
+			      (size_t)(s->uoff + (offset_t)s->len - end));
+		if (hi == NULL)
+			cmn_err(CE_WARN,
+				"mregion: no slot for a split mapping");
+		*new_pvtp2 = hi;
+	}
+	if (new_dhp1 == NULL && new_dhp2 == NULL) { /* whole */
+		s->dhp = NULL;
+	} else if (new_dhp2 == dhp) { /* head */
+		s->uoff += (offset_t)len;
+		s->roff += (offset_t)len;
+		s->len -= len;
+	} else { /* tail or the low part of a hole */
+		s->len = (size_t)(off - s->uoff);
+	}
 	mutex_exit(&mr->lock);
 }
 
@@ -117,17 +154,19 @@ static int mr_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
 
 static int mr_remap_all(bool revoke)
 {
-	int i, err = 0;
+	int err = 0;
 
 	mutex_enter(&mr->lock);
-	for (i = 0; i < MR_MAXMAPS; i++)
-		if (mr->shm_dhp[i] &&
-		    devmap_devmem_remap(mr->shm_dhp[i], mr->dip, 2, 0,
-					MR_SHM_LEN,
+	for (int i = 0; i < MR_MAXMAPS; i++) {
+		struct mr_slot *s = &mr->slots[i];
+
+		if (s->dhp &&
+		    devmap_devmem_remap(s->dhp, mr->dip, 2, s->roff, s->len,
 					PROT_READ | PROT_WRITE | PROT_USER,
 					revoke ? DEVMAP_MAPPING_INVALID : 0,
 					&mr_shm_attr) != DDI_SUCCESS)
 			err = EIO;
+	}
 	mutex_exit(&mr->lock);
 	return err;
 }

@@ -115,14 +115,17 @@ static int xxdevmap_contextmgt(devmap_cookie_t handle, void *devprivate,
 		return -1;
 	}
 	xsp->current_ctx = ctxp;
-	xsp->stats.owner_pid = current->tgid;
-	xsp->stats.log[xsp->stats.switches % XX_LOG] =
-		(struct xx_switch){ current->tgid, ddi_get_lbolt() };
-	xsp->stats.switches++;
 	/* establish mapping for new context and return */
 	error = devmap_load(handle, off, len, type, rw);
-	if (error)
+	if (error) {
 		xsp->current_ctx = NULL;
+		xsp->stats.owner_pid = 0;
+	} else {
+		xsp->stats.owner_pid = current->tgid;
+		xsp->stats.log[xsp->stats.switches % XX_LOG] =
+			(struct xx_switch){ current->tgid, ddi_get_lbolt() };
+		xsp->stats.switches++;
+	}
 	mutex_exit(&xsp->ctx_lock);
 	return error;
 }
@@ -228,6 +231,7 @@ static int xxioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 {
 	struct xxstate *xsp = ddi_get_soft_state(xx_state, getminor(dev));
 	struct xx_stats stats;
+	int owner;
 
 	if (xsp == NULL)
 		return ENXIO;
@@ -243,8 +247,9 @@ static int xxioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 			       0;
 	case XX_RESET:
 		mutex_enter(&xsp->ctx_lock);
+		owner = xsp->stats.owner_pid; /* the card keeps its owner */
 		memset(&xsp->stats, 0, sizeof(xsp->stats));
-		xsp->stats.owner_pid = 0;
+		xsp->stats.owner_pid = owner;
 		xsp->fail_restore = 0;
 		mutex_exit(&xsp->ctx_lock);
 		return 0;

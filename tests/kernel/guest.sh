@@ -14,7 +14,11 @@ insmod /opt/dmtest.ko; check $? "insmod dmtest.ko (a Solaris-style driver)"
 /opt/dmtest_user32 model; check $? "dmtest_user32 (a 32-bit process) exited 0"
 /opt/dmtest_user hold >/tmp/hold &
 holder=$!
-while ! grep -q holding /tmp/hold 2>/dev/null; do sleep 0.1; done
+i=0
+while ! grep -q holding /tmp/hold 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 rmmod dmtest 2>/dev/null
 [ $? -ne 0 ]; check $? "rmmod refused while a process maps the device"
 kill $holder
