@@ -22,18 +22,6 @@ static LIST_HEAD(dm_drivers);
 static DEFINE_MUTEX(dm_drivers_lock);
 static struct class *dm_class;
 
-struct dm_driver *dm_driver_of(dev_t dev)
-{
-	struct dm_driver *drv, *found = NULL;
-
-	mutex_lock(&dm_drivers_lock);
-	list_for_each_entry(drv, &dm_drivers, link)
-		if (MAJOR(drv->base) == MAJOR(dev))
-			found = drv;
-	mutex_unlock(&dm_drivers_lock);
-	return found;
-}
-
 static int dm_open_file(struct inode *inode, struct file *file)
 {
 	struct dm_driver *drv =

@@ -84,7 +84,6 @@ extern const struct vm_operations_struct dm_vm_ops;
 extern struct vfsmount *dm_mnt;
 
 int dm_mmap(struct file *file, struct vm_area_struct *vma);
-struct dm_driver *dm_driver_of(dev_t dev);
 int dm_reg_bar(struct pci_dev *pdev, uint_t rnumber);
 resource_size_t dm_bar_len(struct dev_info *dip, int bar);
 void dm_shim_fini(void);

@@ -33,6 +33,7 @@ struct dmt_state {
 	struct dmt_stats stats;
 	struct dmt_unmap last_unmap;
 	int fail_pid;
+	bool fail_dup;
 	clock_t hold;
 };
 
@@ -113,8 +114,16 @@ static int dmt_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 static int dmt_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 		   void **new_pvtp)
 {
-	struct dmt_ctx *parent = pvtp, *child = dmt_ctx_new(new_dhp);
+	struct dmt_ctx *parent = pvtp, *child;
 
+	mutex_enter(&dmt->lock);
+	if (dmt->fail_dup) {
+		dmt->fail_dup = false;
+		mutex_exit(&dmt->lock);
+		return ENOMEM;
+	}
+	mutex_exit(&dmt->lock);
+	child = dmt_ctx_new(new_dhp);
 	if (!child)
 		return ENOMEM;
 	mutex_enter(&dmt->lock);
@@ -262,6 +271,11 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		return 0;
 	case DMT_FAIL_PID:
 		dmt->fail_pid = (int)arg;
+		return 0;
+	case DMT_FAIL_DUP:
+		mutex_enter(&dmt->lock);
+		dmt->fail_dup = true;
+		mutex_exit(&dmt->lock);
 		return 0;
 	case DMT_SET_HOLD:
 		dmt->hold = (clock_t)arg;

@@ -38,6 +38,7 @@ struct dmt_present {
 #define DMT_FAIL_PID (DMT_IOC | 3) /* accesses by this pid get EIO */
 #define DMT_LAST_UNMAP (DMT_IOC | 4) /* struct dmt_unmap out */
 #define DMT_SET_HOLD (DMT_IOC | 5) /* context hold, in ticks */
+#define DMT_FAIL_DUP (DMT_IOC | 7) /* the next devmap_dup fails */
 #define DMT_PRESENT (DMT_IOC | 6) /* struct dmt_present in/out */
 
 #endif /* _DMTEST_H */

@@ -273,6 +273,29 @@ static void test_fork(void)
 }
 
 /*
+ * Linux cannot fail a fork from the VMA's open: a child whose devmap_dup
+ * failed keeps the mapping but every access to it raises SIGBUS.
+ */
+static void test_fork_dup_fails(void)
+{
+	int fd = dev_open(), status;
+	volatile uint32_t *va = map(fd, 2 * P, RW, MAP_SHARED, 0);
+	pid_t pid;
+
+	va[P / 4] = 9;
+	ioctl(fd, DMT_FAIL_DUP, 0);
+	pid = fork();
+	if (pid == 0)
+		_exit(va[P / 4] == 9 ? 0 : 1);
+	waitpid(pid, &status, 0);
+	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS,
+	   "row 37: a failed devmap_dup: the fork succeeds, the child's access -> SIGBUS");
+	is(va[P / 4], 9, "row 37: ... the parent's mapping is untouched");
+	munmap((void *)va, 2 * P);
+	close(fd);
+}
+
+/*
  * The pages are written through a second mapping and first touched in the
  * cut one only after each cut, so the faults use the new geometry.
  */
@@ -488,6 +511,7 @@ int main(int argc, char **argv)
 	test_pingpong(8, 400, 0);
 	test_pingpong(4, 100, 1);
 	test_fork();
+	test_fork_dup_fails();
 	test_partial_unmap();
 	test_exit_while_owner();
 	test_sigbus();
