@@ -98,7 +98,8 @@ static enum dm_fault_result dm_devmap_fault(struct dm_fault *f,
 	if (ret)
 		return dm_fault_outcome(f, dm_fc_make_err(ret));
 	if (i == DM_NOLOAD_MAX) {
-		dmh_log(DM_CE_WARN,
+		dmh_log_ratelimited(
+			DM_CE_WARN,
 			"devmap: devmap_access returned 0 %d times without loading offset 0x%llx; SIGBUS",
 			DM_NOLOAD_MAX,
 			(unsigned long long)(dhp->dh_uoff + f->soff));
@@ -132,7 +133,7 @@ enum dm_fault_result dm_fault(struct dm_fault *f)
 	} else {
 		f->soff = dm_round_down(f->addr - dhp->dh_uvaddr);
 		if (dhp->dh_kind == DM_DH_CBMMAP) /* not under dh_lock */
-			f->cb_pfn = dm_cbmmap_pfn(dhp, f->soff);
+			f->cb_pfn = dm_handle_cbpfn(dhp, f->soff);
 		res = seg->s_mapdev ? dm_mapdev_fault(f, dhp) :
 				      dm_devmap_fault(f, dhp);
 	}

@@ -121,7 +121,8 @@ int devmap_load(devmap_cookie_t dhp, offset_t off, size_t len, uint_t type,
 		return FC_PROT;
 	f = dm_fault_current(h->dh_seg->s_as);
 	if (!f) {
-		dmh_log(DM_CE_WARN,
+		dmh_log_ratelimited(
+			DM_CE_WARN,
 			"devmap_load: not called from a fault of the mapping's process");
 		return FC_MAKE_ERR(EINVAL);
 	}
@@ -173,12 +174,37 @@ int devmap_default_access(devmap_cookie_t dhp, void *pvtp, offset_t off,
 	return devmap_load(dhp, off, len, type, rw);
 }
 
-/* The legacy paths' page frame: the driver's mmap(9E) of the page. */
-int dm_cbmmap_pfn(struct devmap_handle *dhp, size_t soff)
+/*
+ * The legacy paths' page frame: the driver's mmap(9E) of user offset @off.
+ * Its int is an unsigned 32-bit page frame number, as on Solaris (frames
+ * 2^31 to 2^32 - 2 are memory on a machine that large); -1 refuses the
+ * page, and so does the host for a frame beyond its physical address
+ * width (a driver bug that would otherwise map a random page).
+ */
+unsigned long dm_cbmmap_pfn(const struct cb_ops *cb, dev_t dev, offset_t off,
+			    uint_t prot)
 {
-	return dhp->dh_seg->s_cb->cb_mmap(dhp->dh_seg->s_dev,
-					  (off_t)(dhp->dh_roff + soff),
-					  dhp->dh_prot & ~PROT_USER);
+	int ret = cb->cb_mmap(dev, (off_t)off, prot);
+	unsigned long pfn = (uint32_t)ret;
+
+	if (ret == -1)
+		return DM_PFN_NONE;
+	if (!dmh_pfn_ok(pfn)) {
+		dmh_log_ratelimited(
+			DM_CE_WARN,
+			"devmap: mmap(9E) gave page frame 0x%lx for offset 0x%llx, beyond physical memory; refused",
+			pfn, (unsigned long long)off);
+		return DM_PFN_NONE;
+	}
+	return pfn;
+}
+
+/* dm_cbmmap_pfn() of the page at byte offset @soff of a legacy handle. */
+unsigned long dm_handle_cbpfn(struct devmap_handle *dhp, size_t soff)
+{
+	return dm_cbmmap_pfn(dhp->dh_seg->s_cb, dhp->dh_seg->s_dev,
+			     dhp->dh_roff + (offset_t)soff,
+			     dhp->dh_prot & ~PROT_USER);
 }
 
 /**
@@ -194,7 +220,7 @@ int dm_cbmmap_pfn(struct devmap_handle *dhp, size_t soff)
 faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
 			      size_t soff, struct dm_backing *b)
 {
-	int pfn;
+	unsigned long pfn;
 
 	if (dhp->dh_flags & DEVMAP_MAPPING_INVALID)
 		return FC_NOMAP;
@@ -207,19 +233,20 @@ faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
 		return 0;
 	case DM_DH_UMEM:
 		b->kind = DM_BK_KVA;
+		/* every page of a trash cookie is its one page */
 		b->kva = dhp->dh_cookie->type == DM_UMEM_TRASH ?
-				 dmh_trash_page() :
+				 dhp->dh_cookie->cvaddr :
 				 (char *)dhp->dh_cookie->cvaddr + dhp->dh_roff +
 					 soff;
 		return 0;
 	case DM_DH_CBMMAP:
 		pfn = f && f->dhp == dhp && f->soff == soff ?
 			      f->cb_pfn :
-			      dm_cbmmap_pfn(dhp, soff);
-		if (pfn == -1)
+			      dm_handle_cbpfn(dhp, soff);
+		if (pfn == DM_PFN_NONE)
 			return FC_MAKE_ERR(EFAULT);
 		b->kind = DM_BK_PFN;
-		b->pfn = (unsigned long)pfn;
+		b->pfn = pfn;
 		return 0;
 	default:
 		return FC_NOMAP;
@@ -287,11 +314,9 @@ int dm_seg_access(struct dm_seg *seg, uintptr_t addr,
 	if (f.dhp) {
 		f.soff = dm_round_down(addr - f.dhp->dh_uvaddr);
 		if (f.dhp->dh_kind == DM_DH_CBMMAP)
-			f.cb_pfn = dm_cbmmap_pfn(f.dhp, f.soff);
+			f.cb_pfn = dm_handle_cbpfn(f.dhp, f.soff);
 		dmh_mutex_enter(&f.dhp->dh_lock);
-		if (!dm_is_stub((const void *)
-					f.dhp->dh_callbackops.devmap_access) &&
-		    !dm_valid_test(f.dhp, f.soff))
+		if (dm_handle_managed(f.dhp) && !dm_valid_test(f.dhp, f.soff))
 			ret = FC_PROT;
 		else
 			ret = dm_handle_backing(&f, f.dhp, f.soff, &b);

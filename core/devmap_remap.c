@@ -44,7 +44,9 @@ static int dm_remap_commit(struct devmap_handle *h, struct dm_remap *r)
 	    r->len > DM_LEN_MAX || dm_round_up(r->len) < h->dh_len)
 		goto out;
 	if (n->dh_kind == DM_DH_UMEM &&
-	    (size_t)n->dh_roff + h->dh_len > n->dh_cookie->size)
+	    h->dh_len > n->dh_cookie->size - (size_t)n->dh_roff)
+		goto out;
+	if (r->dip && !dm_range_ok(n->dh_roff, h->dh_len))
 		goto out;
 	if (r->dip && dmh_devmem_pfn(r->dip, r->rnumber, n->dh_roff, h->dh_len,
 				     &n->dh_pfn))

@@ -10,6 +10,11 @@
  * split it.  Unlike illumos, a tail unmap that starts inside a handle other
  * than the last one is handled like any other (illumos computes the cut
  * from the first handle and corrupts its list).
+ *
+ * Every piece keeps the core's rule "no valid bit, no translation": the
+ * survivors of a cut handle with a devmap_access(9E) callback lose their
+ * valid bits and translations before the driver hears of the cut; those of
+ * a handle without one keep both, the part above a hole included.
  */
 #include "dm_impl.h"
 
@@ -153,6 +158,25 @@ int dm_seg_dup(struct dm_seg *seg, struct as *child, void *host,
 }
 
 /*
+ * Before devmap_unmap(9E) hears of a cut, take back what survives of a
+ * driver-managed handle (one with a devmap_access(9E) callback): the valid
+ * bits and translations of [0, lo) and [hi, dh_len).  A driver following
+ * the devmap_unmap(9E) pattern gives the survivors new private data and
+ * forgets it owned the context, so it would never unload them; now their
+ * next access asks it again.  A handle without the callback keeps its
+ * translations, which reload without the driver anyway.
+ */
+static void dm_revoke_survivors(struct devmap_handle *dhp, size_t lo, size_t hi)
+{
+	if (!dm_handle_managed(dhp))
+		return;
+	if (lo)
+		dm_invalidate(dhp, 0, lo, false);
+	if (hi < dhp->dh_len)
+		dm_invalidate(dhp, (offset_t)hi, dhp->dh_len - hi, false);
+}
+
+/*
  * Remove [addr, end) from one handle that it overlaps but does not cover.
  * Returns the handle that now follows @dhp's remaining part in the list.
  */
@@ -163,6 +187,7 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 	struct devmap_handle *nd;
 
 	if (addr <= hs) { /* head */
+		dm_revoke_survivors(dhp, 0, end - hs);
 		dm_unmap_cb(dhp, dhp->dh_uoff, end - hs, NULL, dhp);
 		dmh_mutex_enter(&dhp->dh_lock);
 		dm_handle_cut_head(dhp, end - hs);
@@ -173,14 +198,17 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 	if (end < he && !nd) {
 		/* no spare (the host skipped dm_seg_may_split) and no memory:
 		 * the part above the hole goes too, leaving no translation */
-		dmh_log(DM_CE_WARN,
+		dmh_log_ratelimited(
+			DM_CE_WARN,
 			"devmap: no memory to split a handle; unmapping to its end");
-		dmh_mutex_enter(&dhp->dh_lock);
-		dmh_unload(dhp, end - hs, he - end);
-		dmh_mutex_exit(&dhp->dh_lock);
+		dm_invalidate(dhp, (offset_t)(end - hs), he - end, false);
 		end = he;
 	}
+	dm_revoke_survivors(dhp, addr - hs, end - hs);
 	if (nd) { /* hole: nd is the part above it */
+		dmh_mutex_enter(&dhp->dh_lock);
+		dm_valid_copy(nd, dhp);
+		dmh_mutex_exit(&dhp->dh_lock);
 		dm_handle_cut_head(nd, end - hs);
 		dm_unmap_cb(dhp, dhp->dh_uoff + (offset_t)(addr - hs),
 			    end - addr, dhp, nd);

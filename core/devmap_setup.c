@@ -36,7 +36,8 @@ static int dm_seg_attach(struct dm_seg *seg)
 				e->dh_callbackops.devmap_unmap(
 					e, e->dh_pvtp, e->dh_uoff, e->dh_len,
 					NULL, NULL, NULL, NULL);
-		dmh_log(DM_CE_NOTE,
+		dmh_log_ratelimited(
+			DM_CE_NOTE,
 			"devmap: devmap_map returned %d; mmap fails", err);
 		return ENXIO;
 	}
@@ -61,18 +62,21 @@ static int dm_devmap_one(struct dm_seg *seg, const struct dm_map_req *req,
 	*maplenp = len;
 	err = req->cb->cb_devmap(req->dev, dhp, off, len, maplenp, req->model);
 	if (err) {
-		dmh_log(DM_CE_NOTE,
+		dmh_log_ratelimited(
+			DM_CE_NOTE,
 			"devmap: devmap(9E) returned %d for offset 0x%llx; ENXIO",
 			err, (unsigned long long)off);
 		return ENXIO;
 	}
 	if (!(dhp->dh_flags & DM_DH_SETUP_DONE)) {
-		dmh_log(DM_CE_WARN,
+		dmh_log_ratelimited(
+			DM_CE_WARN,
 			"devmap: devmap(9E) returned 0 without devmap_devmem_setup or devmap_umem_setup");
 		return ENXIO;
 	}
 	if (*maplenp == 0 || (*maplenp & PAGEOFFSET)) {
-		dmh_log(DM_CE_WARN,
+		dmh_log_ratelimited(
+			DM_CE_WARN,
 			"devmap: devmap(9E) set *maplen to 0x%zx, not a nonzero page multiple",
 			*maplenp);
 		return EINVAL;
@@ -121,7 +125,8 @@ static int dm_devmap_build(struct as *as, struct dm_map_req *req, offset_t off,
 			continue;
 		}
 		if (access_id && access_id != access) {
-			dmh_log(DM_CE_WARN,
+			dmh_log_ratelimited(
+				DM_CE_WARN,
 				"devmap: handles of one mapping have different devmap_access functions");
 			err = ENOTSUP;
 			break;
@@ -151,7 +156,8 @@ static int dm_devmap_build(struct as *as, struct dm_map_req *req, offset_t off,
  * Return: 0, or an errno with nothing left behind: ENXIO when the driver
  * refuses, EINVAL for a bad *maplen or a MAP_PRIVATE mapping with a handle
  * lacking devmap_access, ENOTSUP for mixed access functions, ENODEV when
- * the driver has no way to map.
+ * the driver has no way to map, ENOMEM for a length over DM_MAP_MAX or no
+ * memory.
  */
 int dm_seg_map(struct as *as, struct dm_map_req *req)
 {
@@ -161,6 +167,8 @@ int dm_seg_map(struct as *as, struct dm_map_req *req)
 	req->seg = NULL;
 	if (!dm_range_ok(req->off, req->len))
 		return EINVAL;
+	if (req->len > DM_MAP_MAX)
+		return ENOMEM;
 	if (!dm_is_stub((const void *)cb->cb_segmap)) {
 		caddr_t addr = (caddr_t)req->addr;
 
@@ -178,7 +186,8 @@ int dm_seg_map(struct as *as, struct dm_map_req *req)
 			req->seg = NULL;
 		}
 		if (!err && !req->seg) {
-			dmh_log(DM_CE_WARN,
+			dmh_log_ratelimited(
+				DM_CE_WARN,
 				"devmap: segmap(9E) returned 0 without devmap_setup or ddi_mapdev");
 			err = ENODEV;
 		}
@@ -219,7 +228,8 @@ int devmap_setup(dev_t dev, offset_t off, ddi_as_handle_t as, caddr_t *addrp,
 	(void)cred;
 	if (!req || req->dev != dev || req->seg || len != req->len ||
 	    !dm_range_ok(off, len)) {
-		dmh_log(DM_CE_WARN,
+		dmh_log_ratelimited(
+			DM_CE_WARN,
 			"devmap_setup: not called from the segmap(9E) of this mmap");
 		return EINVAL;
 	}
@@ -339,8 +349,9 @@ static void dm_setup_done(struct devmap_handle *h, dev_info_t *dip,
  *
  * Return: DDI_SUCCESS, or DDI_FAILURE for a handle already set up, a
  * protection the mapping asks for that @maxprot lacks, MAPPING_INVALID
- * without ALLOW_REMAP, unknown flags, a bad register set or range, or an
- * access attribute that cannot be honoured.
+ * without ALLOW_REMAP, unknown flags, a bad register set or range (one
+ * whose end overflows included), a length over DM_MAP_MAX, or an access
+ * attribute that cannot be honoured.
  */
 int devmap_devmem_setup(devmap_cookie_t dhp, dev_info_t *dip,
 			struct devmap_callback_ctl *callbackops, uint_t rnumber,
@@ -354,7 +365,7 @@ int devmap_devmem_setup(devmap_cookie_t dhp, dev_info_t *dip,
 	offset_t rbase = (offset_t)dm_round_down((size_t)roff);
 
 	if (!dm_setup_ok(h, maxprot, flags) || len == 0 || len > DM_LEN_MAX ||
-	    roff < 0 || dm_devmem_cache(accattrp, &cache))
+	    !dm_range_ok(rbase, rlen) || dm_devmem_cache(accattrp, &cache))
 		return DDI_FAILURE;
 	if (!(flags & DEVMAP_MAPPING_INVALID) &&
 	    dmh_devmem_pfn(dip, rnumber, rbase, rlen, &pfn))
@@ -400,7 +411,7 @@ int devmap_umem_setup(devmap_cookie_t dhp, dev_info_t *dip,
 
 	if (!cp || koff < 0 || len == 0 || len > DM_LEN_MAX ||
 	    (size_t)koff > cp->size || len > cp->size - (size_t)koff ||
-	    rbase + rlen > cp->size || dm_umem_cache(flags, accattrp, &cache) ||
+	    rlen > cp->size - rbase || dm_umem_cache(flags, accattrp, &cache) ||
 	    !dm_setup_ok(h, maxprot, flags) || dm_handle_size_valid(h, rlen))
 		return DDI_FAILURE;
 	dm_cookie_hold(cp);

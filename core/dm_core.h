@@ -36,6 +36,14 @@ struct as *dm_as_create(void *host);
 void dm_as_rele(struct as *as);
 void *dm_as_host(const struct as *as);
 
+/*
+ * The longest mapping (and so handle) the core accepts: 64 GiB of address
+ * space, whose valid bits take 2 MiB.  A longer mmap(2) fails with ENOMEM,
+ * a longer devmap_devmem_setup(9F)/devmap_umem_setup(9F) with DDI_FAILURE,
+ * so no user request makes the core allocate more than that for one map.
+ */
+#define DM_MAP_MAX ((size_t)64 << 30)
+
 /* An mmap(2) of a character device, as the host hands it to the core. */
 struct dm_map_req {
 	const struct cb_ops *cb; /* the driver's entry points */
@@ -87,7 +95,8 @@ struct dm_fault {
 	uintptr_t thread;
 	struct devmap_handle *dhp;
 	size_t soff; /* faulting page, as an offset in dhp */
-	int cb_pfn; /* legacy paths: mmap(9E) for it, asked before locking */
+	unsigned long cb_pfn; /* legacy paths: mmap(9E) for it, asked before
+			       * locking; DM_PFN_NONE when refused */
 	bool loaded; /* devmap_load() covered the faulting page */
 	faultcode_t load_fc; /* last devmap_load() error in this fault */
 	struct dm_ctx *wait_ctx;

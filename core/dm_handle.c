@@ -23,11 +23,16 @@ static size_t dm_valid_words(size_t len)
 	return (dm_pages(len) + DM_BITS_PER_WORD - 1) / DM_BITS_PER_WORD;
 }
 
-/* Size the valid bits for @len bytes; all pages start invalid. */
+/*
+ * Size the valid bits for @len bytes; all pages start invalid.  A handle
+ * longer than DM_MAP_MAX is refused (ENOMEM), which bounds the array.
+ */
 int dm_handle_size_valid(struct devmap_handle *dhp, size_t len)
 {
 	size_t words = dm_valid_words(len);
 
+	if (len > DM_MAP_MAX)
+		return ENOMEM;
 	if (words <= 1)
 		return 0;
 	dhp->dh_valid = dmh_zalloc(words * sizeof(unsigned long), DMH_SLEEP);
@@ -109,6 +114,22 @@ struct devmap_handle *dm_handle_clone(struct devmap_handle *src,
 	}
 	dmh_mutex_exit(&src->dh_lock);
 	return dhp;
+}
+
+/*
+ * Give @dst (a clone of @src, so its bit array is as large) the valid bits
+ * of @src; @src's dh_lock is held.
+ */
+void dm_valid_copy(struct devmap_handle *dst, const struct devmap_handle *src)
+{
+	for (size_t w = 0; w < dm_valid_words(src->dh_len); w++)
+		dst->dh_valid[w] = src->dh_valid[w];
+}
+
+/* Does the driver manage @dhp's translations (a devmap_access callback)? */
+bool dm_handle_managed(const struct devmap_handle *dhp)
+{
+	return !dm_is_stub((const void *)dhp->dh_callbackops.devmap_access);
 }
 
 void dm_handle_free(struct devmap_handle *dhp)

@@ -43,8 +43,6 @@ void dmh_free(void *p, size_t size);
  */
 void *dmh_umem_alloc(size_t size, int flags);
 void dmh_umem_free(void *kva, size_t size);
-/* The host's single zero-filled page behind DDI_UMEM_TRASH cookies. */
-void *dmh_trash_page(void);
 
 /*
  * Sleeping mutual exclusion and condition variables.  A host may define
@@ -81,6 +79,13 @@ int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline);
 clock_t dmh_ticks(void);
 int dmh_ncpus(void);
 
+/*
+ * Called on each step of a long loop a user's request runs (the legacy
+ * per-page mmap(9E) walk): let other threads run.  Returns true when the
+ * calling thread has a fatal signal pending and should give up.
+ */
+bool dmh_yield(void);
+
 /* An identifier of the calling thread, unique among live threads. */
 uintptr_t dmh_thread_self(void);
 
@@ -105,10 +110,25 @@ void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len);
 int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
 		   unsigned long *pfnp);
 
-/* Messages for a human: level is one of the CE_* values below. */
+/*
+ * Is @pfn a page frame this machine can address (below the limit of its
+ * physical address width)?  The core asks before it maps a page frame a
+ * driver's legacy mmap(9E) returned.
+ */
+bool dmh_pfn_ok(unsigned long pfn);
+
+/*
+ * Messages for a human: level is one of the CE_* values below.  dmh_log()
+ * is for what only a driver's own call can cause; everything a user can
+ * make happen again and again (an mmap, a fault, a munmap reaching a
+ * driver bug or a refusal) goes through dmh_log_ratelimited(), which a
+ * host must rate-limit (Linux: printk_ratelimited).
+ */
 #define DM_CE_NOTE 1
 #define DM_CE_WARN 2
 void dmh_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void dmh_log_ratelimited(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif /* _DM_HOST_H */

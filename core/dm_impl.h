@@ -50,7 +50,7 @@ struct dm_ctx {
 /* Kernel memory from ddi_umem_alloc(9F). */
 enum dm_umem_type { DM_UMEM_KMEM, DM_UMEM_TRASH };
 struct ddi_umem_cookie {
-	void *cvaddr;
+	void *cvaddr; /* DM_UMEM_TRASH: its one page */
 	size_t size;
 	enum dm_umem_type type;
 	unsigned int refcnt; /* the driver's + one per handle; umem lock */
@@ -159,6 +159,8 @@ struct devmap_handle *dm_handle_clone(struct devmap_handle *src,
 				      struct dm_seg *seg);
 int dm_handle_reserve(struct dm_seg *seg, size_t len);
 void dm_handle_free(struct devmap_handle *dhp);
+bool dm_handle_managed(const struct devmap_handle *dhp);
+void dm_valid_copy(struct devmap_handle *dst, const struct devmap_handle *src);
 bool dm_valid_test(const struct devmap_handle *dhp, size_t soff);
 void dm_valid_set(struct devmap_handle *dhp, size_t soff, size_t len,
 		  bool valid);
@@ -173,7 +175,11 @@ faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off, size_t len,
 			  bool user);
 struct dm_fault *dm_fault_current(struct as *as);
 
-int dm_cbmmap_pfn(struct devmap_handle *dhp, size_t soff);
+/* A page frame the driver's mmap(9E) refused, or one beyond the machine. */
+#define DM_PFN_NONE (~0UL)
+unsigned long dm_cbmmap_pfn(const struct cb_ops *cb, dev_t dev, offset_t off,
+			    uint_t prot);
+unsigned long dm_handle_cbpfn(struct devmap_handle *dhp, size_t soff);
 
 /* Contexts (devmap_ctx.c). */
 extern dmh_mutex_t dm_ctx_list_lock;

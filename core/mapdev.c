@@ -200,7 +200,8 @@ static int dm_mapdev_ask(struct dm_fault *f, struct devmap_handle *dhp,
 			return 0;
 	}
 	*fcp = FC_MAKE_ERR(EFAULT);
-	dmh_log(DM_CE_WARN,
+	dmh_log_ratelimited(
+		DM_CE_WARN,
 		"ddi_mapdev: mapdev_access returned 0 %d times without nointercept at 0x%zx; SIGBUS",
 		DM_NOLOAD_MAX, f->soff);
 	return 0;
@@ -299,7 +300,8 @@ void dm_mapdev_free(struct dm_seg *seg)
 
 /*
  * The old mmap(9E) path (a driver without devmap(9E)): MAP_SHARED only,
- * every page checked with mmap(9E) now, no driver callbacks later.
+ * every page checked with mmap(9E) now (giving way to other threads, and
+ * stopping with EINTR for a fatal signal), no driver callbacks later.
  */
 int dm_oldmmap_setup(struct as *as, struct dm_map_req *req)
 {
@@ -309,10 +311,13 @@ int dm_oldmmap_setup(struct as *as, struct dm_map_req *req)
 
 	if ((req->flags & MAP_TYPE_MASK) != MAP_SHARED)
 		return EINVAL;
-	for (off = 0; off < req->len; off += PAGESIZE)
-		if (req->cb->cb_mmap(req->dev, (off_t)(req->off + off),
-				     req->prot) == -1)
+	for (off = 0; off < req->len; off += PAGESIZE) {
+		if (dmh_yield())
+			return EINTR;
+		if (dm_cbmmap_pfn(req->cb, req->dev, req->off + (offset_t)off,
+				  req->prot) == DM_PFN_NONE)
 			return ENXIO;
+	}
 	seg = dm_seg_alloc(as, req);
 	if (!seg)
 		return ENOMEM;

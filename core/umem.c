@@ -7,6 +7,9 @@
  * (illumos frees it at once and leaves the mapping dangling).
  *
  * DDI_UMEM_PAGEABLE memory is allocated pinned: no host pages it out.
+ * A DDI_UMEM_TRASH cookie has one zeroed page of its own that every page
+ * mapped through it shows (Solaris shares one trash page system-wide, so
+ * what one process writes there another reads).
  */
 #include "dm_impl.h"
 
@@ -28,8 +31,8 @@ void dm_cookie_rele(struct ddi_umem_cookie *cp)
 	dmh_mutex_exit(&dm_umem_lock);
 	if (left)
 		return;
-	if (cp->type == DM_UMEM_KMEM)
-		dmh_umem_free(cp->cvaddr, cp->size);
+	dmh_umem_free(cp->cvaddr,
+		      cp->type == DM_UMEM_TRASH ? PAGESIZE : cp->size);
 	dmh_free(cp, sizeof(*cp));
 }
 
@@ -40,12 +43,13 @@ void dm_cookie_rele(struct ddi_umem_cookie *cp)
  *	  DDI_UMEM_TRASH
  * @cookiep: receives the cookie for devmap_umem_setup(9F), or NULL
  *
- * The memory is zeroed.  A DDI_UMEM_TRASH cookie has no memory of its own:
- * every page mapped through it is the host's shared trash page, and the
- * function returns NULL with a valid cookie, as in Solaris.
+ * The memory is zeroed.  A DDI_UMEM_TRASH cookie gets one zeroed page of
+ * its own, whatever @size: every page mapped through it is that page, and
+ * the function returns NULL with a valid cookie, as in Solaris.
  *
- * Return: the kernel address, or NULL for size 0, a TRASH cookie, or a
- * DDI_UMEM_NOSLEEP allocation that failed (then *cookiep is NULL).
+ * Return: the kernel address, or NULL for size 0, a size that cannot be
+ * rounded up to pages, a TRASH cookie, or a DDI_UMEM_NOSLEEP allocation
+ * that failed (then *cookiep is NULL).
  */
 void *ddi_umem_alloc(size_t size, int flag, ddi_umem_cookie_t *cookiep)
 {
@@ -55,25 +59,24 @@ void *ddi_umem_alloc(size_t size, int flag, ddi_umem_cookie_t *cookiep)
 	if (!cookiep)
 		return NULL;
 	*cookiep = NULL;
-	if (size == 0)
+	if (size == 0 || size > DM_LEN_MAX)
 		return NULL;
 	cp = dmh_zalloc(sizeof(*cp), kmflags);
 	if (!cp)
 		return NULL;
 	cp->size = dm_round_up(size);
 	cp->refcnt = 1;
-	if ((flag & DDI_UMEM_TRASH) && !(flag & DDI_UMEM_PAGEABLE)) {
-		cp->type = DM_UMEM_TRASH;
-	} else {
-		cp->type = DM_UMEM_KMEM;
-		cp->cvaddr = dmh_umem_alloc(cp->size, kmflags);
-		if (!cp->cvaddr) {
-			dmh_free(cp, sizeof(*cp));
-			return NULL;
-		}
+	cp->type = (flag & DDI_UMEM_TRASH) && !(flag & DDI_UMEM_PAGEABLE) ?
+			   DM_UMEM_TRASH :
+			   DM_UMEM_KMEM;
+	cp->cvaddr = dmh_umem_alloc(
+		cp->type == DM_UMEM_TRASH ? PAGESIZE : cp->size, kmflags);
+	if (!cp->cvaddr) {
+		dmh_free(cp, sizeof(*cp));
+		return NULL;
 	}
 	*cookiep = cp;
-	return cp->cvaddr;
+	return cp->type == DM_UMEM_TRASH ? NULL : cp->cvaddr;
 }
 
 /**

@@ -16,8 +16,6 @@
 #include "dm_linux.h"
 #include "core/dm_host.h"
 
-static void *dm_trash;
-
 void *dmh_zalloc(size_t size, int flags)
 {
 	if (flags == DMH_NOSLEEP)
@@ -44,11 +42,6 @@ void dmh_umem_free(void *kva, size_t size)
 		vfree(kva);
 	else
 		free_pages_exact(kva, size);
-}
-
-void *dmh_trash_page(void)
-{
-	return dm_trash;
 }
 
 void dmh_mutex_destroy(dmh_mutex_t *m)
@@ -214,15 +207,12 @@ int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
 }
 
 /**
- * dm_host_init() - set up the host: the trash page and the core's tables
+ * dm_host_init() - set up the host: the core's tables
  *
  * Return: 0 or -ENOMEM.
  */
 int dm_host_init(void)
 {
-	dm_trash = (void *)get_zeroed_page(GFP_KERNEL);
-	if (!dm_trash)
-		return -ENOMEM;
 	dm_core_init();
 	return 0;
 }
@@ -233,5 +223,43 @@ int dm_host_init(void)
 void dm_host_fini(void)
 {
 	dm_core_fini();
-	free_page((unsigned long)dm_trash);
+}
+
+/*
+ * Does @pfn lie within the machine's physical address width?  A frame a
+ * driver's legacy mmap(9E) returns is mapped only then.
+ */
+bool dmh_pfn_ok(unsigned long pfn)
+{
+#ifdef CONFIG_X86
+	unsigned int bits = boot_cpu_data.x86_phys_bits;
+#else
+	unsigned int bits = MAX_PHYSMEM_BITS;
+#endif
+
+	return bits - PAGE_SHIFT >= BITS_PER_LONG ||
+	       pfn < 1UL << (bits - PAGE_SHIFT);
+}
+
+/* dmh_log() for what a user can trigger: printk_ratelimited. */
+void dmh_log_ratelimited(int level, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (level == DM_CE_WARN)
+		pr_warn_ratelimited("%pV\n", &vaf);
+	else
+		pr_notice_ratelimited("%pV\n", &vaf);
+	va_end(args);
+}
+
+/* A step of a long loop: reschedule; stop for a fatal signal. */
+bool dmh_yield(void)
+{
+	cond_resched();
+	return fatal_signal_pending(current);
 }

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * xx: the seed's one-page device context driver, written as a Solaris
- * driver would be.  Each mapping has its own device context (xxctx); the
- * contextmgt entry point is Example 11-3 of Writing Device Drivers: unload
- * the current owner, save its registers, restore the requester's, load the
- * requester's mapping, with the example's error rules.  The mapping's
- * private data is its context; fork gives the child a copy of the parent's
- * context as it is at that moment.
+ * xx: the seed's device context driver, written as a Solaris driver would
+ * be.  Each mapping has its own device context (xxctx); the contextmgt
+ * entry point is Example 11-3 of Writing Device Drivers: unload the
+ * current owner, save its registers, restore the requester's, load the
+ * requester's mapping, with the example's error rules.  The context is one
+ * page as in the example, or xx_counters.ctx_pages pages, and a switch
+ * unloads and loads all of it.  The mapping's private data is its context;
+ * fork gives the child a copy of the parent's context as it is at that
+ * moment; devmap_unmap(9E) follows its man page: new private data for the
+ * pieces that survive a partial munmap, and the owner pointer cleared.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +21,7 @@ struct xxstate;
 struct xxctx {
 	struct xxstate *xsp;
 	devmap_cookie_t handle;
-	uint32_t regs[XX_NREGS];
+	uint32_t regs[XX_MAXPAGES][XX_NREGS];
 };
 
 struct xxstate {
@@ -31,13 +34,25 @@ struct xxstate {
 struct xx_counters xx_counters;
 static struct xxstate xx_state;
 
+static size_t xx_pages(void)
+{
+	return xx_counters.ctx_pages ? xx_counters.ctx_pages : 1;
+}
+
+/* Register @i of context page @pg of the device. */
+static volatile uint32_t *xx_reg(struct xxstate *xsp, size_t pg, int i)
+{
+	return &xsp->regs[pg * (PAGESIZE / sizeof(uint32_t)) + i];
+}
+
 /* Device-dependent context save: registers to the soft state. */
 static int xxctxsave(struct xxctx *ctxp, offset_t off, size_t len)
 {
 	if (!ctxp)
 		return 0;
-	for (int i = 0; i < XX_NREGS; i++)
-		ctxp->regs[i] = ctxp->xsp->regs[i];
+	for (size_t pg = 0; pg < xx_pages(); pg++)
+		for (int i = 0; i < XX_NREGS; i++)
+			ctxp->regs[pg][i] = *xx_reg(ctxp->xsp, pg, i);
 	xx_counters.saves++;
 	return 0;
 }
@@ -49,8 +64,9 @@ static int xxctxrestore(struct xxctx *ctxp, offset_t off, size_t len)
 		xx_counters.fail_restore--;
 		return -1;
 	}
-	for (int i = 0; i < XX_NREGS; i++)
-		ctxp->xsp->regs[i] = ctxp->regs[i];
+	for (size_t pg = 0; pg < xx_pages(); pg++)
+		for (int i = 0; i < XX_NREGS; i++)
+			*xx_reg(ctxp->xsp, pg, i) = ctxp->regs[pg][i];
 	xx_counters.restores++;
 	return 0;
 }
@@ -63,10 +79,10 @@ static int xxdevmap_contextmgt(devmap_cookie_t handle, void *devprivate,
 	struct xxstate *xsp = ctxp->xsp;
 
 	mutex_enter(&xsp->ctx_lock);
-	/* unload mapping for current context */
+	/* unload mapping for current context (all of it: off 0, len 0) */
 	if (xsp->current_ctx != NULL) {
-		if ((error = devmap_unload(xsp->current_ctx->handle, off,
-					   len)) != 0) {
+		if ((error = devmap_unload(xsp->current_ctx->handle, 0, 0)) !=
+		    0) {
 			xsp->current_ctx = NULL;
 			mutex_exit(&xsp->ctx_lock);
 			return error;
@@ -85,8 +101,8 @@ static int xxdevmap_contextmgt(devmap_cookie_t handle, void *devprivate,
 	}
 	xsp->current_ctx = ctxp;
 	xx_counters.switches++;
-	/* establish mapping for new context and return */
-	error = devmap_load(handle, off, len, type, rw);
+	/* establish mapping for new context (all of it) and return */
+	error = devmap_load(handle, 0, 0, type, rw);
 	if (error)
 		xsp->current_ctx = NULL;
 	mutex_exit(&xsp->ctx_lock);
@@ -133,6 +149,15 @@ static int xxdevmap_dup(devmap_cookie_t dhp, void *pvtp,
 	return 0;
 }
 
+/* New private data for a piece that survives an unmap of @old. */
+static struct xxctx *xxctx_piece(struct xxctx *old, devmap_cookie_t dhp)
+{
+	struct xxctx *ctxp = xxctx_new(dhp);
+
+	memcpy(ctxp->regs, old->regs, sizeof(ctxp->regs));
+	return ctxp;
+}
+
 static void xxdevmap_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off,
 			   size_t len, devmap_cookie_t new_dhp1,
 			   void **new_pvtp1, devmap_cookie_t new_dhp2,
@@ -141,10 +166,15 @@ static void xxdevmap_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off,
 	struct xxctx *ctxp = pvtp;
 	struct xxstate *xsp = ctxp->xsp;
 
-	/* a one-page mapping only ever goes whole */
 	mutex_enter(&xsp->ctx_lock);
-	if (xsp->current_ctx == ctxp)
+	if (xsp->current_ctx == ctxp) {
+		xxctxsave(ctxp, off, len);
 		xsp->current_ctx = NULL;
+	}
+	if (new_dhp1)
+		*new_pvtp1 = xxctx_piece(ctxp, new_dhp1);
+	if (new_dhp2)
+		*new_pvtp2 = xxctx_piece(ctxp, new_dhp2);
 	mutex_exit(&xsp->ctx_lock);
 	free(ctxp);
 }
@@ -163,12 +193,14 @@ static int xxdevmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
 	ddi_device_acc_attr_t attr = { DDI_DEVICE_ATTR_V0, DDI_NEVERSWAP_ACC,
 				       DDI_STRICTORDER_ACC, 0 };
 
-	if (off != 0 || len > PAGESIZE)
+	size_t ctxlen = xx_pages() * PAGESIZE;
+
+	if (off != 0 || len > ctxlen)
 		return ENXIO;
 	if (devmap_devmem_setup(dhp, xx_state.dip, &xx_callbackops, 0, 0,
-				PAGESIZE, PROT_ALL, DEVMAP_DEFAULTS, &attr))
+				ctxlen, PROT_ALL, DEVMAP_DEFAULTS, &attr))
 		return ENXIO;
-	*maplen = PAGESIZE;
+	*maplen = ctxlen;
 	return 0;
 }
 

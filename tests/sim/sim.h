@@ -36,6 +36,8 @@ typedef unsigned int minor_t;
 typedef unsigned int major_t;
 
 dev_info_t *sim_dev_create(int instance, int nregs, const size_t *sizes);
+/* The page frame the next register set created starts at. */
+void sim_set_next_pfn(unsigned long pfn);
 void sim_dev_destroy(dev_info_t *dip);
 void *sim_pfn_ptr(unsigned long pfn);
 void sim_register_cb(major_t major, const struct cb_ops *cb);
@@ -76,7 +78,10 @@ struct sim_proc {
 struct sim_stats {
 	long loads; /* dmh_load() calls that installed a page */
 	long unloads; /* dmh_unload() calls */
-	long warnings; /* dmh_log(DM_CE_WARN) */
+	long warnings; /* DM_CE_WARN messages, rate-limited or not */
+	long ratelimited; /* dmh_log_ratelimited() calls */
+	long suppressed; /* ... the rate limit kept quiet */
+	long yields; /* dmh_yield() calls */
 	char last_log[256];
 	long live_allocs; /* dmh_zalloc minus dmh_free */
 	long live_umem; /* dmh_umem_alloc minus dmh_umem_free */
@@ -86,9 +91,15 @@ extern struct sim_stats sim_stats;
 extern int sim_ncpus; /* dmh_ncpus() */
 extern int sim_fail_alloc; /* fail the Nth next allocation (1 = next) */
 extern int sim_wait_eintr; /* the next N waits return EINTR */
-extern bool sim_realtime;
-extern bool sim_skip_may_split;
-/* cut VMAs without dm_seg_may_split */ /* clock in ms of real time (threaded tests) */
+extern bool sim_realtime; /* clock in ms of real time (threaded tests) */
+extern bool sim_skip_may_split; /* cut VMAs without dm_seg_may_split */
+/* dmh_pfn_ok(): page frames below 2^(sim_phys_bits - PAGESHIFT) exist */
+#define SIM_PHYS_BITS 46
+extern int sim_phys_bits;
+extern bool sim_fatal_signal; /* dmh_yield() says: stop */
+/* dmh_log_ratelimited() shows this many messages per interval (ticks) */
+#define SIM_LOG_BURST 10
+#define SIM_LOG_INTERVAL 500
 
 void sim_init(void);
 void sim_fini(void);

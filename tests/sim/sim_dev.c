@@ -39,6 +39,11 @@ dev_info_t *sim_dev_create(int instance, int nregs, const size_t *sizes)
 	return dip;
 }
 
+void sim_set_next_pfn(unsigned long pfn)
+{
+	sim_next_pfn = pfn;
+}
+
 void sim_dev_destroy(dev_info_t *dip)
 {
 	for (int r = 0; r < dip->nregs; r++) {

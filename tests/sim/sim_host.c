@@ -2,8 +2,8 @@
 /*
  * The host interface (core/dm_host.h) on the simulated host: memory with
  * leak counting and failure injection, POSIX locks, a virtual or real
- * clock, thread identity, and translations kept in the simulated
- * processes' page tables.
+ * clock, thread identity, a physical address width, rate-limited logs, and
+ * translations kept in the simulated processes' page tables.
  */
 #include <stdarg.h>
 #include <errno.h>
@@ -15,11 +15,12 @@ int sim_ncpus = 2;
 int sim_fail_alloc;
 int sim_wait_eintr;
 bool sim_realtime;
+int sim_phys_bits = SIM_PHYS_BITS;
+bool sim_fatal_signal;
 
 static clock_t sim_clock;
 static struct timespec sim_epoch;
 static _Thread_local uintptr_t sim_tid;
-static void *sim_trash;
 static pthread_mutex_t sim_stats_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool sim_should_fail(void)
@@ -82,11 +83,6 @@ void dmh_umem_free(void *kva, size_t size)
 	(void)size;
 	sim_count(&sim_stats.live_umem, -1);
 	free(kva);
-}
-
-void *dmh_trash_page(void)
-{
-	return sim_trash;
 }
 
 void dmh_mutex_init(dmh_mutex_t *m)
@@ -221,9 +217,25 @@ void sim_run(struct sim_proc *p)
 	sim_tid = p->tid;
 }
 
+bool dmh_yield(void)
+{
+	sim_count(&sim_stats.yields, 1);
+	return sim_fatal_signal;
+}
+
 uintptr_t dmh_thread_self(void)
 {
 	return sim_tid ? sim_tid : (uintptr_t)pthread_self();
+}
+
+/* Record (and with SIM_VERBOSE print) a message; sim_stats_lock held. */
+static void sim_vlog(int level, bool shown, const char *fmt, va_list ap)
+{
+	vsnprintf(sim_stats.last_log, sizeof(sim_stats.last_log), fmt, ap);
+	if (level == DM_CE_WARN)
+		sim_stats.warnings++;
+	if (shown && getenv("SIM_VERBOSE"))
+		fprintf(stderr, "# sim log: %s\n", sim_stats.last_log);
 }
 
 void dmh_log(int level, const char *fmt, ...)
@@ -232,12 +244,36 @@ void dmh_log(int level, const char *fmt, ...)
 
 	pthread_mutex_lock(&sim_stats_lock);
 	va_start(ap, fmt);
-	vsnprintf(sim_stats.last_log, sizeof(sim_stats.last_log), fmt, ap);
+	sim_vlog(level, true, fmt, ap);
 	va_end(ap);
-	if (level == DM_CE_WARN)
-		sim_stats.warnings++;
-	if (getenv("SIM_VERBOSE"))
-		fprintf(stderr, "# sim log: %s\n", sim_stats.last_log);
+	pthread_mutex_unlock(&sim_stats_lock);
+}
+
+/*
+ * As Linux' printk_ratelimited: at most SIM_LOG_BURST messages shown per
+ * SIM_LOG_INTERVAL ticks; the others are counted in sim_stats.suppressed.
+ */
+void dmh_log_ratelimited(int level, const char *fmt, ...)
+{
+	static clock_t window;
+	static int shown;
+	bool show;
+	va_list ap;
+
+	pthread_mutex_lock(&sim_stats_lock);
+	if (sim_now() - window >= SIM_LOG_INTERVAL) {
+		window = sim_now();
+		shown = 0;
+	}
+	show = shown < SIM_LOG_BURST;
+	if (show)
+		shown++;
+	else
+		sim_stats.suppressed++;
+	sim_stats.ratelimited++;
+	va_start(ap, fmt);
+	sim_vlog(level, show, fmt, ap);
+	va_end(ap);
 	pthread_mutex_unlock(&sim_stats_lock);
 }
 
@@ -305,6 +341,12 @@ void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len)
 	sim_count(&sim_stats.unloads, 1);
 }
 
+bool dmh_pfn_ok(unsigned long pfn)
+{
+	return sim_phys_bits - PAGESHIFT >= (int)(8 * sizeof(pfn)) ||
+	       pfn < 1UL << (sim_phys_bits - PAGESHIFT);
+}
+
 int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
 		   unsigned long *pfnp)
 {
@@ -319,13 +361,10 @@ void sim_init(void)
 {
 	memset(&sim_stats, 0, sizeof(sim_stats));
 	clock_gettime(CLOCK_MONOTONIC, &sim_epoch);
-	sim_trash = aligned_alloc(PAGESIZE, PAGESIZE);
-	memset(sim_trash, 0, PAGESIZE);
 	dm_core_init();
 }
 
 void sim_fini(void)
 {
 	dm_core_fini();
-	free(sim_trash);
 }

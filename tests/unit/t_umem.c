@@ -60,9 +60,12 @@ static void test_types(void)
 	td.region[0].cookie = t2;
 	sim_mmap(b, TD_DEV, 0, P, RW, MAP_SHARED, &vb);
 	sim_write32(a, va + 16, 0xbeef);
-	is(sim_read32(b, vb + 16, NULL), 0xbeef,
-	   "row 12: the trash page is shared across cookies and processes");
-	sim_write32(a, va + 16, 0);
+	is(sim_read32(b, vb + 16, NULL), 0,
+	   "trash_cookies_do_not_share_memory: another cookie's trash page does not see the write");
+	is(sim_read32(a, va + 16, NULL), 0xbeef,
+	   "trash_cookies_do_not_share_memory: ... its own cookie's page keeps it");
+	ok(sim_pte(a, va)->page != sim_pte(b, vb)->page,
+	   "trash_cookies_do_not_share_memory: ... two different pages");
 	sim_exit(a);
 	sim_exit(b);
 	ddi_umem_free(t1);
