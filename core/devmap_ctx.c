@@ -150,8 +150,8 @@ int dm_fault_wait(struct dm_fault *f)
 		clock_t deadline = ctx->busy ? DM_TICKS_FOREVER :
 					       ctx->hold_until;
 
-		if (dmh_cond_wait_until(&ctx->cv, &ctx->lock, deadline) ==
-		    EINTR) {
+		if (dmh_cond_wait_until(&ctx->cv, &ctx->lock, deadline,
+					f->killable) == EINTR) {
 			err = EINTR;
 			break;
 		}

@@ -128,7 +128,9 @@ enum dm_fault_result dm_fault(struct dm_fault *f)
 	dmh_rw_enter(&seg->s_lock, false);
 	dhp = dm_handle_lookup(seg, f->addr);
 	f->dhp = dhp;
-	if (!dhp) {
+	if (seg->s_revoked) {
+		res = dm_fault_outcome(f, FC_HWERR);
+	} else if (!dhp) {
 		res = dm_fault_outcome(f, FC_NOMAP);
 	} else {
 		f->soff = dm_round_down(f->addr - dhp->dh_uvaddr);

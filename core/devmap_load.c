@@ -310,7 +310,7 @@ int dm_seg_access(struct dm_seg *seg, uintptr_t addr,
 	int ret = FC_NOMAP;
 
 	dmh_rw_enter(&seg->s_lock, false);
-	f.dhp = dm_handle_lookup(seg, addr);
+	f.dhp = seg->s_revoked ? NULL : dm_handle_lookup(seg, addr);
 	if (f.dhp) {
 		f.soff = dm_round_down(addr - f.dhp->dh_uvaddr);
 		if (f.dhp->dh_kind == DM_DH_CBMMAP)

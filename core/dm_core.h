@@ -86,6 +86,7 @@ struct dm_fault {
 	uintptr_t addr; /* faulting user address */
 	uint_t rw; /* DEVMAP_READ, DEVMAP_WRITE or DEVMAP_EXEC */
 	void *host; /* host's per-fault data (e.g. struct vm_fault) */
+	bool killable; /* waits end only for a fatal signal (kernel access) */
 
 	faultcode_t fc; /* why, for DM_FAULT_SIG* */
 
@@ -158,6 +159,12 @@ int dm_seg_may_split(struct dm_seg *seg, uintptr_t addr);
  * allows it, EACCES past a handle's maxprot, EINVAL where no handle is.
  */
 int dm_seg_setprot(struct dm_seg *seg, uintptr_t addr, size_t len, uint_t prot);
+
+/*
+ * The device behind @seg is gone (hot removal): remove its translations;
+ * every later fault gets SIGBUS.  The mapping stays until munmap or exit.
+ */
+void dm_seg_revoke(struct dm_seg *seg);
 
 /* The host's object given in dm_map_req.host / dm_seg_dup(). */
 void *dm_seg_host(const struct dm_seg *seg);

@@ -69,9 +69,11 @@ void dmh_cond_broadcast(dmh_cond_t *c);
 /*
  * Wait on @c, with @m held, until woken or until the tick @deadline.
  * Returns 0 when woken, ETIMEDOUT at the deadline, EINTR when the waiting
- * thread has a signal to handle first.
+ * thread has a signal to handle first (with @killable, only a signal that
+ * kills it counts: the wait of a kernel access that cannot take one).
  */
-int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline);
+int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline,
+			bool killable);
 /* A deadline that never comes. */
 #define DM_TICKS_FOREVER ((clock_t)-1)
 

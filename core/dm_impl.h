@@ -118,6 +118,7 @@ struct dm_seg {
 	void *s_host;
 	struct dm_mapdev *s_mapdev; /* legacy mapping, else NULL */
 	struct devmap_handle *s_spare; /* for a split, from dm_seg_may_split */
+	bool s_revoked; /* the device is gone (devmap_revoke.c) */
 };
 
 #define DM_BITS_PER_WORD (8 * sizeof(unsigned long))

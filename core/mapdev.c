@@ -211,14 +211,14 @@ static int dm_mapdev_ask(struct dm_fault *f, struct devmap_handle *dhp,
  * One mapdev_access(9E) at a time per mapping, as in Solaris; the wait is
  * interruptible (EINTR: the fault is retried after the signal).
  */
-static int dm_mapdev_fault_begin(struct dm_mapdev *md)
+static int dm_mapdev_fault_begin(struct dm_mapdev *md, bool killable)
 {
 	int err = 0;
 
 	dmh_mutex_enter(&md->m_lock);
 	while (md->m_faulting && !err)
 		if (dmh_cond_wait_until(&md->m_cv, &md->m_lock,
-					DM_TICKS_FOREVER) == EINTR)
+					DM_TICKS_FOREVER, killable) == EINTR)
 			err = EINTR;
 	if (!err)
 		md->m_faulting = true;
@@ -247,7 +247,7 @@ enum dm_fault_result dm_mapdev_fault(struct dm_fault *f,
 		return dm_fault_outcome(f, fc);
 	if (dm_is_stub((const void *)md->m_ops.mapdev_access))
 		return dm_fault_outcome(f, FC_HWERR);
-	if (dm_mapdev_fault_begin(md))
+	if (dm_mapdev_fault_begin(md, f->killable))
 		return DM_FAULT_RETRY; /* take the signal first */
 	if (dm_fault_fast(f, dhp, false, &fc)) { /* done while we waited */
 		dm_mapdev_fault_end(md);

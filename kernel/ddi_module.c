@@ -5,6 +5,12 @@
  * file operations call its cb_ops, with instances attached through
  * dev_ops: one per matching PCI device (aliases "pciVVVV,DDDD") or, for a
  * pseudo driver, instance 0.  Minor nodes appear as /dev/<name><instance>.
+ *
+ * Hot removal (PCI remove, driver unbind) with files open or mapped: the
+ * instance's nodes go, every mapping of it is revoked (no translation
+ * left, later accesses SIGBUS), and detach(9E) runs when the last file and
+ * mapping are gone, so nothing a mapping or an open file still uses is
+ * freed under it.
  */
 #include <linux/compat.h>
 #include <linux/cred.h>
@@ -29,6 +35,7 @@ static int dm_open_file(struct inode *inode, struct file *file)
 	int flag = ((file->f_mode & FMODE_READ) ? FREAD : 0) |
 		   ((file->f_mode & FMODE_WRITE) ? FWRITE : 0);
 	struct dm_open *op = kzalloc(sizeof(*op), GFP_KERNEL);
+	struct dev_info *dip;
 	int err;
 
 	if (!op)
@@ -37,15 +44,21 @@ static int dm_open_file(struct inode *inode, struct file *file)
 	op->dev = inode->i_rdev;
 	/* open(9E) and close(9E) never overlap for a driver */
 	mutex_lock(&drv->lock);
-	if (drv->cb->cb_open == nodev)
+	dip = drv->minor_dip[MINOR(op->dev) % DM_MINORS];
+	op->dip = dip;
+	if (!dip || dip->gone)
+		err = ENXIO; /* its node was removed since the lookup */
+	else if (drv->cb->cb_open == nodev)
 		err = ENXIO; /* as Solaris' nodev */
 	else if (dm_is_stub((const void *)drv->cb->cb_open))
 		err = 0;
 	else
 		err = drv->cb->cb_open(&op->dev, flag, OTYP_CHR,
 				       (cred_t *)current_cred());
-	if (!err)
+	if (!err) {
 		drv->opens[MINOR(op->dev) % DM_MINORS]++;
+		dip->users++;
+	}
 	mutex_unlock(&drv->lock);
 	if (err) {
 		kfree(op);
@@ -70,6 +83,7 @@ static int dm_release(struct inode *inode, struct file *file)
 		drv->cb->cb_close(op->dev, 0, OTYP_CHR,
 				  (cred_t *)current_cred());
 	mutex_unlock(&drv->lock);
+	dm_instance_put(op->dip);
 	kfree(op);
 	return 0;
 }
@@ -136,6 +150,8 @@ static void dm_free_instance(struct dev_info *dip)
 	mutex_lock(&drv->lock);
 	drv->inst[dip->instance] = NULL;
 	mutex_unlock(&drv->lock);
+	pci_dev_put(dip->pdev);
+	mutex_destroy(&dip->map_lock);
 	kfree(dip);
 }
 
@@ -153,7 +169,10 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 		if (dip) {
 			dip->drv = drv;
 			dip->instance = i;
-			dip->pdev = pdev;
+			dip->pdev = pci_dev_get(pdev);
+			dip->users = 1; /* attached */
+			mutex_init(&dip->map_lock, NULL, MUTEX_DRIVER, NULL);
+			INIT_LIST_HEAD(&dip->groups);
 			drv->inst[i] = dip;
 		}
 	}
@@ -172,14 +191,50 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 	return 0;
 }
 
-/* detach(9E) an instance if it is attached, then free it. */
-static int dm_detach(struct dev_info *dip)
+/**
+ * dm_instance_put() - a user of an instance is gone
+ * @dip: the instance
+ *
+ * The last (the device removed or the driver unloading, and no file or
+ * mapping left) runs detach(9E) if the instance is still attached, and
+ * frees it: the device is gone, so a refusal cannot keep it.
+ */
+void dm_instance_put(struct dev_info *dip)
 {
-	if (dip->attached && dip->drv->devo->devo_detach &&
-	    dip->drv->devo->devo_detach(dip, DDI_DETACH) != DDI_SUCCESS)
-		return EBUSY;
+	struct dm_driver *drv = dip->drv;
+	bool last;
+
+	mutex_lock(&drv->lock);
+	last = --dip->users == 0;
+	mutex_unlock(&drv->lock);
+	if (!last)
+		return;
+	if (dip->attached && drv->devo->devo_detach &&
+	    drv->devo->devo_detach(dip, DDI_DETACH) != DDI_SUCCESS)
+		pr_warn("devmap: %s%d: detach(9E) refused; removed anyway\n",
+			drv->name, dip->instance);
 	dm_free_instance(dip);
-	return 0;
+}
+
+/*
+ * The device of an instance is going (PCI removal, unbind, unload): no
+ * new open or mmap, its nodes go, every mapping of it is revoked; the
+ * instance itself goes with its last user.
+ */
+static void dm_instance_remove(struct dev_info *dip)
+{
+	struct dm_group *grp;
+
+	mutex_lock(&dip->drv->lock);
+	mutex_lock(&dip->map_lock);
+	dip->gone = true;
+	mutex_unlock(&dip->drv->lock);
+	list_for_each_entry(grp, &dip->groups, inst_link)
+		if (grp->seg) /* NULL: a fork copy whose dup failed */
+			dm_seg_revoke(grp->seg);
+	mutex_unlock(&dip->map_lock);
+	ddi_remove_minor_node(dip, NULL);
+	dm_instance_put(dip);
 }
 
 static int dm_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -199,10 +254,8 @@ static void dm_pci_remove(struct pci_dev *pdev)
 {
 	struct dev_info *dip = pci_get_drvdata(pdev);
 
-	if (dip && dm_detach(dip)) {
-		dev_warn(&pdev->dev, "detach(9E) refused; removed anyway\n");
-		dm_free_instance(dip);
-	}
+	if (dip)
+		dm_instance_remove(dip);
 }
 
 /* "pciVVVV,DDDD" aliases to a PCI id table; returns the count. */
@@ -232,13 +285,10 @@ static void dm_driver_free(struct dm_driver *drv);
 /* Detach what is still attached, unbind from PCI, free the driver. */
 static void dm_driver_unregister(struct dm_driver *drv)
 {
-	if (drv->ids && drv->ids[0].vendor) {
+	if (drv->ids && drv->ids[0].vendor)
 		pci_unregister_driver(&drv->pci);
-	} else if (drv->inst[0] && dm_detach(drv->inst[0])) {
-		pr_warn("devmap: %s: detach(9E) refused at unload\n",
-			drv->name);
-		dm_free_instance(drv->inst[0]);
-	}
+	else if (drv->inst[0])
+		dm_instance_remove(drv->inst[0]);
 	dm_driver_free(drv);
 }
 
@@ -251,6 +301,7 @@ static void dm_driver_free(struct dm_driver *drv)
 	if (drv->base)
 		unregister_chrdev_region(drv->base, DM_MINORS);
 	kfree(drv->ids);
+	ida_destroy(&drv->slots);
 	kfree(drv);
 }
 
@@ -282,7 +333,7 @@ int ddi_mod_install(struct modlinkage *modlp, struct module *owner,
 	drv->devo = md->drv_dev_ops;
 	drv->cb = drv->devo->devo_cb_ops;
 	mutex_init(&drv->lock, NULL, MUTEX_DRIVER, NULL);
-	atomic64_set(&drv->next_pgoff, 0);
+	ida_init(&drv->slots);
 	err = alloc_chrdev_region(&drv->base, 0, DM_MINORS, name);
 	if (err) {
 		drv->base = 0;
@@ -310,9 +361,6 @@ int ddi_mod_install(struct modlinkage *modlp, struct module *owner,
 		drv->pci.id_table = drv->ids;
 		drv->pci.probe = dm_pci_probe;
 		drv->pci.remove = dm_pci_remove;
-		/* no unbind through sysfs under open files and mappings:
-		 * remove runs only at unload, when nothing is open */
-		drv->pci.driver.suppress_bind_attrs = true;
 		err = pci_register_driver(&drv->pci);
 	} else {
 		err = ids < 0 ? ids : dm_attach(drv, NULL);
@@ -442,6 +490,9 @@ int ddi_create_minor_node(dev_info_t *dip, const char *name, int spec_type,
 		clear_bit(minor_num, drv->minor_nodes);
 		return DDI_FAILURE;
 	}
+	mutex_lock(&drv->lock);
+	drv->minor_dip[minor_num] = dip;
+	mutex_unlock(&drv->lock);
 	return DDI_SUCCESS;
 }
 EXPORT_SYMBOL_GPL(ddi_create_minor_node);
@@ -463,6 +514,9 @@ void ddi_remove_minor_node(dev_info_t *dip, const char *name)
 		if (!dev)
 			continue;
 		if (dev_get_drvdata(dev) == dip) {
+			mutex_lock(&drv->lock);
+			drv->minor_dip[minor] = NULL;
+			mutex_unlock(&drv->lock);
 			clear_bit(minor, drv->minor_nodes);
 			device_destroy(dm_class, drv->base + minor);
 		}

@@ -3,12 +3,17 @@
  * Private structures of the Linux kernel host: the registered drivers and
  * their device instances (the DDI shim's side), the per-process address
  * space records and the per-mmap groups that tie VMAs to core mappings.
+ *
+ * An instance lives while anything uses it: one reference for being
+ * attached (dropped when the device is removed or the driver unloads), one
+ * per open file and one per mapping (group); detach(9E) runs with the last.
  */
 #ifndef _DM_LINUX_H
 #define _DM_LINUX_H
 
 #include <linux/cdev.h>
 #include <linux/fs.h>
+#include <linux/idr.h>
 #include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/refcount.h>
@@ -32,6 +37,10 @@ struct dev_info {
 	struct resource *pad[PCI_STD_NUM_BARS];
 	void *driver_private;
 	bool attached;
+	unsigned int users; /* see above; under drv->lock */
+	struct mutex map_lock; /* groups, gone */
+	struct list_head groups; /* its mappings (dm_group.inst_link) */
+	bool gone; /* removed: mappings revoked, no new open or mmap */
 };
 
 /* A driver registered with mod_install(9F). */
@@ -44,46 +53,80 @@ struct dm_driver {
 	dev_t base; /* major, minor 0 */
 	struct cdev cdev;
 	struct inode *inode; /* owns the address_space for unloads */
-	atomic64_t next_pgoff; /* fake file offsets per mmap */
+	struct ida slots; /* private file offsets, see dm_offsets.c */
 	struct pci_driver pci; /* when bound to PCI ids */
 	struct pci_device_id *ids;
 	struct mutex lock; /* instances, minors */
 	struct dev_info *inst[DM_MAX_INSTANCES];
 	int opens[DM_MINORS]; /* open count per minor */
+	struct dev_info *minor_dip[DM_MINORS]; /* whose node each minor is */
 	unsigned long minor_nodes[BITS_TO_LONGS(DM_MINORS)];
 };
 
 /* One open of a device file. */
 struct dm_open {
 	struct dm_driver *drv;
+	struct dev_info *dip; /* the instance whose node was opened */
 	dev_t dev; /* as cb_open(9E) left it */
 };
 
-/* A process as devmap sees it. */
+/* A process as devmap sees it: found by its mm in a hash (dm_vm.c). */
 struct dm_mm {
-	struct list_head link;
+	struct hlist_node link;
 	struct mm_struct *mm;
 	struct as *as;
-	struct list_head groups; /* its mappings, under dm_mms_lock */
+	struct list_head groups; /* its mappings, under its bucket's lock */
+};
+
+/*
+ * A slot of private file offsets in a driver's address_space: one per
+ * mmap, shared with the copies fork makes of it (dm_offsets.c).
+ */
+struct dm_slot {
+	refcount_t refs;
+	struct dm_driver *drv;
+	unsigned int id;
 };
 
 /* One mmap(2), and every VMA piece cut from it (vm_private_data). */
 struct dm_group {
 	struct list_head link; /* in dm_mm.groups */
+	struct list_head inst_link; /* in dev_info.groups */
 	refcount_t pieces;
 	struct dm_seg *seg; /* NULL: fork's devmap_dup failed */
 	struct dm_mm *dmm;
+	struct dev_info *dip; /* holds a reference */
 	const struct dm_group *parent; /* forked from (a key, never used) */
 	struct address_space *mapping;
-	unsigned long va_start; /* where vm_pgoff == pgoff_base */
-	pgoff_t pgoff_base;
+	unsigned long va_start; /* where vm_pgoff is the slot's first */
+	struct dm_slot *slot; /* NULL until the driver accepted the mmap */
 };
+
+/*
+ * Offsets: a mapping is at most DM_SLOT_PAGES pages (64 GiB) and a driver
+ * has at most DM_SLOTS mappings at once, so no offset reaches 2^44 pages
+ * and every byte offset fits a loff_t with room to spare.
+ */
+#define DM_SLOT_SHIFT (36 - PAGE_SHIFT)
+#define DM_SLOT_PAGES (1UL << DM_SLOT_SHIFT)
+#define DM_SLOTS (1U << 20)
+
+struct dm_slot *dm_slot_alloc(struct dm_driver *drv);
+void dm_slot_get(struct dm_slot *slot);
+void dm_slot_put(struct dm_slot *slot);
+
+static inline pgoff_t dm_slot_pgoff(const struct dm_slot *slot)
+{
+	return (pgoff_t)slot->id << DM_SLOT_SHIFT;
+}
 
 extern const struct file_operations dm_fops;
 extern const struct vm_operations_struct dm_vm_ops;
 extern struct vfsmount *dm_mnt;
 
 int dm_mmap(struct file *file, struct vm_area_struct *vma);
+void dm_vm_init(void);
+void dm_instance_put(struct dev_info *dip);
 int dm_reg_bar(struct pci_dev *pdev, uint_t rnumber);
 resource_size_t dm_bar_len(struct dev_info *dip, int bar);
 void dm_shim_fini(void);

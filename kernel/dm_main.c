@@ -44,6 +44,7 @@ static int __init devmap_init(void)
 
 	if (err)
 		return err;
+	dm_vm_init();
 	dm_mnt = kern_mount(&dm_fs_type);
 	if (IS_ERR(dm_mnt)) {
 		err = PTR_ERR(dm_mnt);

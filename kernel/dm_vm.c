@@ -18,65 +18,150 @@
 #include "dm_compat.h"
 #include "dm_linux.h"
 
-static LIST_HEAD(dm_mms);
-static DEFINE_MUTEX(dm_mms_lock); /* dm_mms, every dm_mm.groups */
-
 /*
- * A new group in @mm's record (created on first use), forked from @parent
- * or new (NULL).  Returns NULL without memory.
+ * The per-process records, found by mm in a hash whose buckets have locks
+ * of their own, so that mmap and fork of unrelated processes do not
+ * serialise.  A bucket's lock guards its records and their group lists.
  */
-static struct dm_group *dm_group_new(struct mm_struct *mm,
-				     const struct dm_group *parent)
+#define DM_MM_BUCKET_BITS 6
+static struct dm_mm_bucket {
+	struct mutex lock;
+	struct hlist_head head;
+} dm_mm_buckets[1 << DM_MM_BUCKET_BITS];
+
+/**
+ * dm_vm_init() - set up the per-process record hash (module start)
+ */
+void dm_vm_init(void)
 {
-	struct dm_group *grp = kzalloc(sizeof(*grp), GFP_KERNEL);
+	for (int i = 0; i < ARRAY_SIZE(dm_mm_buckets); i++) {
+		mutex_init(&dm_mm_buckets[i].lock);
+		INIT_HLIST_HEAD(&dm_mm_buckets[i].head);
+	}
+}
+
+static struct dm_mm_bucket *dm_mm_bucket(const struct mm_struct *mm)
+{
+	return &dm_mm_buckets[hash_ptr(mm, DM_MM_BUCKET_BITS)];
+}
+
+/* @mm's record in its (locked) bucket, or NULL. */
+static struct dm_mm *dm_mm_find(struct dm_mm_bucket *b,
+				const struct mm_struct *mm)
+{
 	struct dm_mm *dmm;
 
+	hlist_for_each_entry(dmm, &b->head, link)
+		if (dmm->mm == mm)
+			return dmm;
+	return NULL;
+}
+
+/* Take a reference on an instance for a new user (open file, mapping). */
+static bool dm_instance_get(struct dev_info *dip)
+{
+	bool ok;
+
+	mutex_lock(&dip->drv->lock);
+	ok = !dip->gone;
+	if (ok)
+		dip->users++;
+	mutex_unlock(&dip->drv->lock);
+	return ok;
+}
+
+/*
+ * A new group of instance @dip in @mm's record (created on first use),
+ * forked from @parent or new (NULL).  Returns NULL without memory, or
+ * when the device is gone.
+ */
+static struct dm_group *dm_group_new(struct mm_struct *mm,
+				     struct dev_info *dip,
+				     const struct dm_group *parent)
+{
+	struct dm_mm_bucket *b = dm_mm_bucket(mm);
+	struct dm_group *grp;
+	struct dm_mm *dmm;
+
+	grp = kzalloc(sizeof(*grp), GFP_KERNEL_ACCOUNT);
 	if (!grp)
 		return NULL;
+	if (!dm_instance_get(dip)) {
+		kfree(grp);
+		return NULL;
+	}
 	refcount_set(&grp->pieces, 1);
 	grp->parent = parent;
-	mutex_lock(&dm_mms_lock);
-	list_for_each_entry(dmm, &dm_mms, link)
-		if (dmm->mm == mm)
-			goto found;
-	dmm = kzalloc(sizeof(*dmm), GFP_KERNEL);
-	if (dmm)
-		dmm->as = dm_as_create(dmm);
-	if (!dmm || !dmm->as) {
-		kfree(dmm);
-		kfree(grp);
-		grp = NULL;
-		goto out;
+	grp->dip = dip;
+	mutex_lock(&b->lock);
+	dmm = dm_mm_find(b, mm);
+	if (!dmm) {
+		dmm = kzalloc(sizeof(*dmm), GFP_KERNEL_ACCOUNT);
+		if (dmm)
+			dmm->as = dm_as_create(dmm);
+		if (!dmm || !dmm->as) {
+			mutex_unlock(&b->lock);
+			kfree(dmm);
+			kfree(grp);
+			dm_instance_put(dip);
+			return NULL;
+		}
+		dmm->mm = mm;
+		INIT_LIST_HEAD(&dmm->groups);
+		hlist_add_head(&dmm->link, &b->head);
 	}
-	dmm->mm = mm;
-	INIT_LIST_HEAD(&dmm->groups);
-	list_add(&dmm->link, &dm_mms);
-found:
 	grp->dmm = dmm;
 	list_add(&grp->link, &dmm->groups);
-out:
-	mutex_unlock(&dm_mms_lock);
+	mutex_unlock(&b->lock);
+	INIT_LIST_HEAD(&grp->inst_link);
 	return grp;
 }
 
-/* Free a group whose last piece is gone, and its mm record with the last. */
+/*
+ * Make a group whose mapping is complete visible to a removal of its
+ * device.  Returns false, leaving it out, when the device is gone.
+ */
+static bool dm_group_link(struct dm_group *grp)
+{
+	struct dev_info *dip = grp->dip;
+	bool ok;
+
+	mutex_lock(&dip->map_lock);
+	ok = !dip->gone;
+	if (ok)
+		list_add(&grp->inst_link, &dip->groups);
+	mutex_unlock(&dip->map_lock);
+	return ok;
+}
+
+/*
+ * Free a group whose last piece is gone, and its mm record with the last.
+ * It leaves the instance's list before its mapping goes, so that a device
+ * removal never revokes a mapping being destroyed.
+ */
 static void dm_group_free(struct dm_group *grp)
 {
+	struct dm_mm_bucket *b = dm_mm_bucket(grp->dmm->mm);
 	struct dm_mm *dmm = grp->dmm;
 
+	mutex_lock(&grp->dip->map_lock);
+	list_del(&grp->inst_link); /* initialised empty: no-op unless linked */
+	mutex_unlock(&grp->dip->map_lock);
 	if (grp->seg)
 		dm_seg_destroy(grp->seg);
-	mutex_lock(&dm_mms_lock);
+	dm_slot_put(grp->slot);
+	mutex_lock(&b->lock);
 	list_del(&grp->link);
 	if (list_empty(&dmm->groups))
-		list_del(&dmm->link);
+		hlist_del(&dmm->link);
 	else
 		dmm = NULL;
-	mutex_unlock(&dm_mms_lock);
+	mutex_unlock(&b->lock);
 	if (dmm) {
 		dm_as_rele(dmm->as);
 		kfree(dmm);
 	}
+	dm_instance_put(grp->dip);
 	kfree(grp);
 }
 
@@ -84,26 +169,32 @@ static void dm_group_free(struct dm_group *grp)
 static struct dm_group *dm_fork_sibling(const struct dm_group *parent,
 					struct mm_struct *mm)
 {
+	struct dm_mm_bucket *b = dm_mm_bucket(mm);
 	struct dm_group *grp, *found = NULL;
 	struct dm_mm *dmm;
 
-	mutex_lock(&dm_mms_lock);
-	list_for_each_entry(dmm, &dm_mms, link)
-		if (dmm->mm == mm)
-			list_for_each_entry(grp, &dmm->groups, link)
-				if (grp->parent == parent)
-					found = grp;
+	mutex_lock(&b->lock);
+	dmm = dm_mm_find(b, mm);
+	if (dmm)
+		list_for_each_entry(grp, &dmm->groups, link)
+			if (grp->parent == parent)
+				found = grp;
 	if (found)
 		refcount_inc(&found->pieces);
-	mutex_unlock(&dm_mms_lock);
+	mutex_unlock(&b->lock);
 	return found;
 }
 
+/*
+ * PROT_* of VM_* flags.  Writing implies reading here as in every x86
+ * page table (there is no write-only PTE), so a write-only mapping reads
+ * like a plain shared mapping on this architecture, in every handle alike.
+ */
 static uint_t dm_vm_prot(unsigned long flags, unsigned long r, unsigned long w,
 			 unsigned long x)
 {
-	return ((flags & r) ? PROT_READ : 0) | ((flags & w) ? PROT_WRITE : 0) |
-	       ((flags & x) ? PROT_EXEC : 0);
+	return ((flags & (r | w)) ? PROT_READ : 0) |
+	       ((flags & w) ? PROT_WRITE : 0) | ((flags & x) ? PROT_EXEC : 0);
 }
 
 /**
@@ -112,7 +203,9 @@ static uint_t dm_vm_prot(unsigned long flags, unsigned long r, unsigned long w,
  * @vma: the new mapping (not yet visible)
  *
  * Return: 0, or a negative errno: EINVAL for a writable MAP_PRIVATE
- * mapping (no copy-on-write of device memory) and the errors of the core.
+ * mapping (no copy-on-write of device memory), ENOMEM for a mapping longer
+ * than DM_SLOT_PAGES or when the driver has DM_SLOTS mappings already,
+ * ENXIO when the device has been removed, and the errors of the core.
  */
 int dm_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -132,6 +225,7 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 		.flags = shared ? MAP_SHARED : MAP_PRIVATE,
 		.model = in_compat_syscall() ? DDI_MODEL_ILP32 : DDI_MODEL_LP64,
 		.addr = vma->vm_start,
+		.cred = (cred_t *)current_cred(),
 	};
 	unsigned long clear = 0;
 	struct dm_group *grp;
@@ -142,14 +236,17 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_pgoff > (LLONG_MAX >> PAGE_SHIFT))
 		return -EINVAL;
-	grp = dm_group_new(current->mm, NULL);
-	if (!grp)
+	/* the core would refuse it too, but only after the driver's devmap */
+	BUILD_BUG_ON(DM_MAP_MAX > DM_SLOT_PAGES << PAGE_SHIFT);
+	if (len > DM_MAP_MAX)
 		return -ENOMEM;
-	/* ready before the driver runs: its callbacks may unload */
+	grp = dm_group_new(current->mm, op->dip, NULL);
+	if (!grp)
+		return READ_ONCE(op->dip->gone) ? -ENXIO : -ENOMEM;
+	/* before the driver runs: its callbacks may unload (no slot yet:
+	 * nothing of this mapping can be loaded, nothing to zap) */
 	grp->mapping = file->f_mapping;
 	grp->va_start = vma->vm_start;
-	grp->pgoff_base =
-		atomic64_fetch_add(len >> PAGE_SHIFT, &drv->next_pgoff);
 	req.host = grp;
 	err = dm_seg_map(grp->dmm->as, &req);
 	if (err) {
@@ -157,7 +254,14 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 		return -err;
 	}
 	grp->seg = req.seg;
-	vma->vm_pgoff = grp->pgoff_base;
+	/* the driver accepted it: now it gets its file offsets */
+	WRITE_ONCE(grp->slot, dm_slot_alloc(drv));
+	err = !grp->slot ? -ENOMEM : !dm_group_link(grp) ? -ENXIO : 0;
+	if (err) {
+		dm_group_free(grp);
+		return err;
+	}
+	vma->vm_pgoff = dm_slot_pgoff(grp->slot);
 	maxprot = dm_seg_maxprot(grp->seg);
 	if (!(maxprot & PROT_WRITE) || !shared)
 		clear |= VM_MAYWRITE;
@@ -176,20 +280,25 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 static struct dm_group *dm_fork_group(struct dm_group *parent,
 				      struct mm_struct *mm)
 {
-	struct dm_group *grp = dm_group_new(mm, parent);
+	struct dm_group *grp = dm_group_new(mm, parent->dip, parent);
 	int err;
 
 	if (!grp)
 		return NULL;
 	grp->mapping = parent->mapping;
 	grp->va_start = parent->va_start;
-	grp->pgoff_base = parent->pgoff_base;
+	dm_slot_get(parent->slot);
+	grp->slot = parent->slot;
 	if (parent->seg) {
 		err = dm_seg_dup(parent->seg, grp->dmm->as, grp, &grp->seg);
 		if (err)
-			pr_warn("devmap: devmap_dup failed (%d); the child's mapping gets SIGBUS\n",
+			pr_warn_ratelimited(
+				"devmap: devmap_dup failed (%d); the child's mapping gets SIGBUS\n",
 				err);
 	}
+	/* the device went away during the fork: the copy is revoked too */
+	if (!dm_group_link(grp) && grp->seg)
+		dm_seg_revoke(grp->seg);
 	return grp;
 }
 
@@ -239,18 +348,19 @@ static void dm_vm_close(struct vm_area_struct *vma)
 		dm_group_free(grp);
 }
 
-/* Must this fault give up for a signal?  Any signal in the kernel's own
- * accesses (they cannot take it), a fatal one always. */
-static bool dm_fault_interrupted(struct vm_fault *vmf)
-{
-	return fatal_signal_pending(current) ||
-	       (!(vmf->flags & FAULT_FLAG_USER) && signal_pending(current));
-}
-
+/*
+ * Signals.  A user fault waits interruptibly: a signal ends the wait, the
+ * handler runs and the access is retried, as on any mapping.  A kernel
+ * access to user memory (copyin, write(2) from a context page) cannot take
+ * a signal mid-copy, so it waits killably and completes; only a fatal
+ * signal ends it, with EFAULT for a process that is dying anyway.
+ */
 static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 {
 	struct dm_group *grp = vmf->vma->vm_private_data;
-	struct dm_fault f = { .addr = vmf->address, .host = vmf };
+	struct dm_fault f = { .addr = vmf->address,
+			      .host = vmf,
+			      .killable = !(vmf->flags & FAULT_FLAG_USER) };
 
 	if (!grp || !grp->seg)
 		return VM_FAULT_SIGBUS;
@@ -262,13 +372,12 @@ static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 	case DM_FAULT_DONE:
 		return VM_FAULT_NOPAGE;
 	case DM_FAULT_RETRY:
-		/* a kernel access (copyin) with a signal pending must fail,
-		 * not refault for ever: the kernel checks signals only on
-		 * user faults and VM_FAULT_RETRY */
-		return dm_fault_interrupted(vmf) ? VM_FAULT_SIGBUS :
-						   VM_FAULT_NOPAGE;
+		/* the kernel retries a kernel access that gets NOPAGE without
+		 * looking at signals: a fatal one must end it here */
+		return fatal_signal_pending(current) ? VM_FAULT_SIGBUS :
+						       VM_FAULT_NOPAGE;
 	case DM_FAULT_WAIT:
-		if (dm_fault_interrupted(vmf)) {
+		if (fatal_signal_pending(current)) {
 			dm_fault_abandon(&f);
 			return VM_FAULT_SIGBUS;
 		}
@@ -278,6 +387,7 @@ static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 			dm_fault_wait(&f);
 			return VM_FAULT_RETRY;
 		}
+		/* no sleeping allowed (GUP with FOLL_NOWAIT): retry at once */
 		dm_fault_abandon(&f);
 		return VM_FAULT_NOPAGE;
 	case DM_FAULT_SIGSEGV:

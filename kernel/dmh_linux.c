@@ -18,9 +18,11 @@
 
 void *dmh_zalloc(size_t size, int flags)
 {
+	/* charged to the caller's memory cgroup: users size these (mmap
+	 * lengths, fork); the core bounds them (DM_MAP_MAX) */
 	if (flags == DMH_NOSLEEP)
-		return kzalloc(size, GFP_NOWAIT | __GFP_NOWARN);
-	return kvzalloc(size, GFP_KERNEL);
+		return kzalloc(size, GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
 }
 
 void dmh_free(void *p, size_t size)
@@ -33,7 +35,9 @@ void *dmh_umem_alloc(size_t size, int flags)
 	if (flags == DMH_NOSLEEP)
 		return alloc_pages_exact(size, GFP_NOWAIT | __GFP_ZERO |
 						       __GFP_NOWARN);
-	return vmalloc_user(size);
+	/* quiet: the failure goes back to the driver (ddi_umem_alloc(9F)
+	 * returns NULL), which may allocate on a user's behalf */
+	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 }
 
 void dmh_umem_free(void *kva, size_t size)
@@ -88,8 +92,12 @@ void dmh_cond_broadcast(dmh_cond_t *c)
 	wake_up_all(c);
 }
 
-/* An interruptible wait: a signal ends it and the fault is retried. */
-int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline)
+/*
+ * An interruptible wait (a signal ends it and the fault is retried), or a
+ * killable one for a kernel access, which only a fatal signal ends.
+ */
+int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline,
+			bool killable)
 {
 	long timeout = MAX_SCHEDULE_TIMEOUT;
 	DEFINE_WAIT(wait);
@@ -99,12 +107,12 @@ int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline)
 		if (timeout <= 0)
 			return ETIMEDOUT;
 	}
-	prepare_to_wait(c, &wait, TASK_INTERRUPTIBLE);
+	prepare_to_wait(c, &wait, killable ? TASK_KILLABLE : TASK_INTERRUPTIBLE);
 	mutex_unlock(m);
 	timeout = schedule_timeout(timeout);
 	finish_wait(c, &wait);
 	mutex_lock(m);
-	if (signal_pending(current))
+	if (killable ? fatal_signal_pending(current) : signal_pending(current))
 		return EINTR;
 	return timeout ? 0 : ETIMEDOUT;
 }
@@ -159,6 +167,11 @@ static unsigned long dm_backing_pfn(const struct dm_backing *b)
 					 PHYS_PFN(virt_to_phys(b->kva));
 }
 
+/*
+ * Load the faulting page of @f if it lies in [soff, soff + len) of @dhp
+ * and @dhp belongs to the mapping of the faulting VMA (a driver may call
+ * devmap_load(9F) on any handle of the process, even of another mapping).
+ */
 int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	     size_t len)
 {
@@ -167,30 +180,44 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	struct dm_backing b;
 	faultcode_t fc;
 	vm_fault_t ret;
+	pgprot_t prot;
 
-	if (!vmf || dm_handle_as(dhp) != f->as)
+	if (!vmf || vmf->vma->vm_private_data != dm_handle_host(dhp))
 		return 0;
 	page = vmf->address & PAGE_MASK;
 	if (page < start || page - start >= len)
-		return 0; /* valid now; it faults in without the driver */
+		return 0; /* valid now; its own fault loads it */
 	fc = dm_handle_backing(f, dhp, soff + (page - start), &b);
 	if (fc)
 		return fc;
-	ret = vmf_insert_pfn_prot(vmf->vma, page, dm_backing_pfn(&b),
-				  dm_cache_prot(vmf->vma->vm_page_prot,
-						b.cache));
+	prot = dm_cache_prot(vmf->vma->vm_page_prot, b.cache);
+	/* device memory is never encrypted memory (SME/SEV guests) */
+	if (b.kind == DM_BK_PFN && !pfn_valid(b.pfn))
+		prot = pgprot_decrypted(prot);
+	ret = vmf_insert_pfn_prot(vmf->vma, page, dm_backing_pfn(&b), prot);
 	if (ret == VM_FAULT_NOPAGE)
 		return 0;
 	return FC_MAKE_ERR(ret == VM_FAULT_OOM ? ENOMEM : EFAULT);
 }
 
+/*
+ * Remove the translations of [soff, soff + len) of @dhp in every VMA of
+ * its mapping (and of nothing else: the range is the mapping's own slot of
+ * file offsets).  A mapping still being set up has no slot and nothing to
+ * remove.
+ */
 void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len)
 {
 	struct dm_group *grp = dm_handle_host(dhp);
 	uintptr_t va = dm_handle_uvaddr(dhp) + soff;
-	pgoff_t pgoff = grp->pgoff_base + ((va - grp->va_start) >> PAGE_SHIFT);
+	const struct dm_slot *slot = READ_ONCE(grp->slot);
 
-	unmap_mapping_range(grp->mapping, (loff_t)pgoff << PAGE_SHIFT, len, 1);
+	if (!slot || !len)
+		return;
+	unmap_mapping_pages(grp->mapping,
+			    dm_slot_pgoff(slot) +
+				    ((va - grp->va_start) >> PAGE_SHIFT),
+			    DIV_ROUND_UP(len, PAGE_SIZE), true);
 }
 
 int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
@@ -209,7 +236,7 @@ int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
 /**
  * dm_host_init() - set up the host: the core's tables
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0.
  */
 int dm_host_init(void)
 {

@@ -5,7 +5,11 @@
  * memory.  Page 0 is a one-page device context managed as in Example 11-3
  * (unload the owner, save its registers, restore the requester's, load);
  * the other pages are shared memory with devmap_default_access.  ioctls
- * report what the framework called and inject access errors.
+ * report what the framework called and inject access errors.  With
+ * DMT_SET_CTX_PAGES, later mappings get a context of up to DMT_CTX_MAX
+ * pages whose devmap_unmap(9E) follows the man page's pattern: fresh
+ * private data for the survivors of a partial unmap, and the owner
+ * pointer cleared when the owner's mapping is cut.
  */
 #include <sys/types.h>
 #include <sys/conf.h>
@@ -20,8 +24,11 @@
 
 struct dmt_ctx {
 	devmap_cookie_t dhp;
-	int refs; /* handles sharing it (partial unmap) */
-	uint8_t regs[DMT_PAGE];
+	int refs; /* handles sharing it (partial unmap, one-page mode) */
+	int pages; /* context pages, from DMT_SET_CTX_PAGES at map time */
+	offset_t off; /* its handle's range (multi-page mode) */
+	size_t len;
+	uint8_t regs[DMT_CTX_MAX * DMT_PAGE];
 };
 
 struct dmt_state {
@@ -35,6 +42,7 @@ struct dmt_state {
 	int fail_pid;
 	bool fail_dup;
 	clock_t hold;
+	int ctx_pages; /* for new mappings */
 };
 
 static struct dmt_state *dmt;
@@ -47,15 +55,21 @@ static int dmt_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
 
 	mutex_enter(&dmt->lock);
 	if (dmt->owner && dmt->owner != ctx) {
-		err = devmap_unload(dmt->owner->dhp, 0, DMT_PAGE);
+		/* one-page mode: the owner's handle starts at page 0 (it is
+		 * owner no more when page 0 goes); else its own range */
+		err = dmt->owner->pages == 1 ?
+			      devmap_unload(dmt->owner->dhp, 0, DMT_PAGE) :
+			      devmap_unload(dmt->owner->dhp, dmt->owner->off,
+					    dmt->owner->len);
 		if (err) {
 			dmt->owner = NULL;
 			goto out;
 		}
-		memcpy(dmt->owner->regs, dmt->dev, DMT_PAGE); /* save */
+		memcpy(dmt->owner->regs, dmt->dev,
+		       dmt->owner->pages * DMT_PAGE); /* save */
 	}
 	if (dmt->owner != ctx) {
-		memcpy(dmt->dev, ctx->regs, DMT_PAGE); /* restore */
+		memcpy(dmt->dev, ctx->regs, ctx->pages * DMT_PAGE); /* restore */
 		dmt->stats.switches++;
 	}
 	dmt->owner = ctx;
@@ -78,19 +92,25 @@ static int dmt_access(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 		return EIO;
 	}
 	mutex_exit(&dmt->lock);
-	if (off < DMT_PAGE)
+	if (!pvtp)
+		return ENOMEM; /* a survivor whose private data failed */
+	if (off < ((struct dmt_ctx *)pvtp)->pages * DMT_PAGE)
 		return devmap_do_ctxmgt(dhp, pvtp, off, len, type, rw,
 					dmt_contextmgt);
 	return devmap_default_access(dhp, pvtp, off, len, type, rw);
 }
 
-static struct dmt_ctx *dmt_ctx_new(devmap_cookie_t dhp)
+static struct dmt_ctx *dmt_ctx_new(devmap_cookie_t dhp, int pages,
+				   offset_t off, size_t len)
 {
 	struct dmt_ctx *ctx = kmem_zalloc(sizeof(*ctx), KM_SLEEP);
 
 	if (ctx) {
 		ctx->dhp = dhp;
 		ctx->refs = 1;
+		ctx->pages = pages;
+		ctx->off = off;
+		ctx->len = len;
 	}
 	return ctx;
 }
@@ -98,8 +118,11 @@ static struct dmt_ctx *dmt_ctx_new(devmap_cookie_t dhp)
 static int dmt_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 		   size_t len, void **pvtp)
 {
-	struct dmt_ctx *ctx = dmt_ctx_new(dhp);
+	struct dmt_ctx *ctx;
 
+	mutex_enter(&dmt->lock);
+	ctx = dmt_ctx_new(dhp, dmt->ctx_pages, off, len);
+	mutex_exit(&dmt->lock);
 	if (!ctx)
 		return ENOMEM;
 	mutex_enter(&dmt->lock);
@@ -116,6 +139,8 @@ static int dmt_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 {
 	struct dmt_ctx *parent = pvtp, *child;
 
+	if (!parent)
+		return ENOMEM;
 	mutex_enter(&dmt->lock);
 	if (dmt->fail_dup) {
 		dmt->fail_dup = false;
@@ -123,16 +148,39 @@ static int dmt_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 		return ENOMEM;
 	}
 	mutex_exit(&dmt->lock);
-	child = dmt_ctx_new(new_dhp);
+	child = dmt_ctx_new(new_dhp, parent->pages, parent->off, parent->len);
 	if (!child)
 		return ENOMEM;
 	mutex_enter(&dmt->lock);
 	dmt->stats.dups++;
 	memcpy(child->regs, dmt->owner == parent ? dmt->dev : parent->regs,
-	       DMT_PAGE);
+	       parent->pages * DMT_PAGE);
 	mutex_exit(&dmt->lock);
 	*new_pvtp = child;
 	return 0;
+}
+
+/*
+ * devmap_unmap(9E) as its man page suggests: each survivor gets private
+ * data of its own, and a cut owner is owner no more.  The framework must
+ * have left no translation on the survivors: nothing here unloads them.
+ */
+static void dmt_unmap_pattern(struct dmt_ctx *ctx, offset_t off, size_t len,
+			      devmap_cookie_t new_dhp1, void **new_pvtp1,
+			      devmap_cookie_t new_dhp2, void **new_pvtp2)
+{
+	offset_t end = ctx->off + (offset_t)ctx->len;
+
+	if (new_dhp1)
+		*new_pvtp1 = dmt_ctx_new(new_dhp1, ctx->pages, ctx->off,
+					 off - ctx->off);
+	if (new_dhp2)
+		*new_pvtp2 = dmt_ctx_new(new_dhp2, ctx->pages, off + len,
+					 end - (off + (offset_t)len));
+	if (dmt->owner == ctx) {
+		dmt->owner = NULL;
+		dmt->stats.owner_pid = 0;
+	}
 }
 
 static void dmt_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
@@ -141,7 +189,17 @@ static void dmt_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 {
 	struct dmt_ctx *ctx = pvtp;
 
+	if (!ctx)
+		return;
 	mutex_enter(&dmt->lock);
+	if (ctx->pages > 1) {
+		dmt->stats.unmaps++;
+		dmt_unmap_pattern(ctx, off, len, new_dhp1, new_pvtp1,
+				  new_dhp2, new_pvtp2);
+		mutex_exit(&dmt->lock);
+		kmem_free(ctx, sizeof(*ctx));
+		return;
+	}
 	dmt->stats.unmaps++;
 	dmt->last_unmap = (struct dmt_unmap){
 		.off = off,
@@ -267,6 +325,14 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		memset(&dmt->stats, 0, sizeof(dmt->stats));
 		dmt->fail_pid = 0;
 		dmt->hold = 0;
+		dmt->ctx_pages = 1;
+		mutex_exit(&dmt->lock);
+		return 0;
+	case DMT_SET_CTX_PAGES:
+		if (arg < 1 || arg > DMT_CTX_MAX)
+			return EINVAL;
+		mutex_enter(&dmt->lock);
+		dmt->ctx_pages = (int)arg;
 		mutex_exit(&dmt->lock);
 		return 0;
 	case DMT_FAIL_PID:
@@ -311,6 +377,7 @@ static int dmt_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 	if (!dmt)
 		return DDI_FAILURE;
 	dmt->dip = dip;
+	dmt->ctx_pages = 1;
 	mutex_init(&dmt->lock, NULL, MUTEX_DRIVER, NULL);
 	dmt->dev = ddi_umem_alloc(DMT_PAGES * DMT_PAGE, DDI_UMEM_SLEEP,
 				  &dmt->cookie);

@@ -10,6 +10,7 @@
 
 #define DMT_PAGES 8
 #define DMT_PAGE 4096
+#define DMT_CTX_MAX 3 /* pages of a context, see DMT_SET_CTX_PAGES */
 
 struct dmt_stats {
 	int maps, accesses, dups, unmaps, switches, closes;
@@ -40,5 +41,6 @@ struct dmt_present {
 #define DMT_SET_HOLD (DMT_IOC | 5) /* context hold, in ticks */
 #define DMT_FAIL_DUP (DMT_IOC | 7) /* the next devmap_dup fails */
 #define DMT_PRESENT (DMT_IOC | 6) /* struct dmt_present in/out */
+#define DMT_SET_CTX_PAGES (DMT_IOC | 8) /* context pages of new mappings */
 
 #endif /* _DMTEST_H */

@@ -165,12 +165,14 @@ void sim_clock_advance(clock_t ticks)
  * time passing, so it advances the clock to the deadline.  Real time: a
  * true timed wait, ticks being milliseconds.
  */
-int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline)
+int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline,
+			bool killable)
 {
 	struct timespec ts;
 	clock_t now = sim_now();
 
-	if (sim_wait_eintr > 0) {
+	/* an injected signal kills nobody: a killable wait goes on */
+	if (sim_wait_eintr > 0 && !killable) {
 		sim_wait_eintr--;
 		return EINTR;
 	}

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Regression tests for the one-owner promise under attack (issue 8): an
+ * unprivileged process that opened /dev/dmtest0 tries to keep or gain a
+ * translation to a context page it does not own.  Each check is named
+ * after what it defends.  Prints TAP.
+ *
+ *   attack_user           everything below but the slot limit
+ *   attack_user exhaust N devmap.ko loaded with max_mappings=N: the limit
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "dmtest.h"
+
+#define DEV "/dev/dmtest0"
+#define P DMT_PAGE
+#define RW (PROT_READ | PROT_WRITE)
+/* a slot of private offsets is 64 GiB; the first few are all a test uses */
+#define FEW_SLOTS (4ULL << 36)
+
+static int ntests, nfailed;
+
+static int ok(int cond, const char *name)
+{
+	printf("%sok %d - %s\n", cond ? "" : "not ", ++ntests, name);
+	nfailed += !cond;
+	fflush(stdout);
+	return cond;
+}
+
+static int is(long got, long want, const char *name)
+{
+	if (!ok(got == want, name))
+		printf("#   got %ld, want %ld\n", got, want);
+	return got == want;
+}
+
+static int dev_open(void)
+{
+	int fd = open(DEV, O_RDWR);
+
+	if (fd < 0) {
+		perror(DEV);
+		exit(2);
+	}
+	return fd;
+}
+
+static int present(pid_t pid, const void *va)
+{
+	struct dmt_present pr = { .pid = pid, .va = (unsigned long)va };
+	int fd = dev_open();
+
+	ioctl(fd, DMT_PRESENT, &pr);
+	close(fd);
+	return pr.present;
+}
+
+/* The file offset /proc/self/maps shows for the mapping at @va. */
+static unsigned long long maps_offset(const void *va)
+{
+	unsigned long long start, end, off = ~0ULL;
+	char line[512], perms[8];
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx-%llx %7s %llx", &start, &end, perms,
+			   &off) == 4 &&
+		    start == (unsigned long)va)
+			break;
+		else
+			off = ~0ULL;
+	if (f)
+		fclose(f);
+	return off;
+}
+
+static void wait_byte(int fd)
+{
+	char c;
+
+	if (read(fd, &c, 1) != 1)
+		_exit(3);
+}
+
+static void send_byte(int fd)
+{
+	if (write(fd, "x", 1) != 1)
+		_exit(3);
+}
+
+/*
+ * A second process B that maps the device, takes the context by writing
+ * @sig over its first page, tells the parent and waits to be released.
+ */
+struct other {
+	pid_t pid;
+	int go, done; /* parent writes go, reads done */
+};
+
+static struct other other_start(uint32_t sig)
+{
+	int to[2], from[2];
+	struct other o;
+
+	if (pipe(to) || pipe(from))
+		exit(2);
+	o.pid = fork();
+	if (o.pid == 0) {
+		int fd = dev_open();
+		volatile uint32_t *b = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
+
+		if (b == MAP_FAILED)
+			_exit(2);
+		b[0] = sig; /* the switch: B owns the context */
+		send_byte(from[1]);
+		wait_byte(to[0]);
+		_exit(b[0] == sig ? 0 : 1);
+	}
+	close(to[0]);
+	close(from[1]);
+	o.go = to[1];
+	o.done = from[0];
+	wait_byte(o.done);
+	return o;
+}
+
+static int other_end(struct other *o)
+{
+	int status;
+
+	send_byte(o->go);
+	waitpid(o->pid, &status, 0);
+	close(o->go);
+	close(o->done);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The 2^46-byte mmap loop that once pushed offsets past 2^52 pages. */
+static void test_offset_exhaustion(void)
+{
+	int fd = dev_open(), refused = 0, i;
+	volatile uint32_t *a;
+	struct other b;
+
+	ioctl(fd, DMT_RESET, 0);
+	errno = 0;
+	is(mmap(NULL, (64UL << 30) + P, PROT_READ, MAP_SHARED, fd, 0) ==
+			   MAP_FAILED ?
+		   errno :
+		   0,
+	   ENOMEM, "offsets: a mapping longer than 64 GiB gets ENOMEM");
+	errno = 0;
+	is(mmap(NULL, 64UL << 30, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ?
+		   errno :
+		   0,
+	   ENXIO, "offsets: a 64 GiB mapping reaches the driver (ENXIO here)");
+	for (i = 0; i < 300000; i++)
+		refused += mmap(NULL, 1UL << 46, PROT_READ, MAP_SHARED, fd,
+				0) == MAP_FAILED &&
+			   errno == ENOMEM;
+	is(refused, 300000,
+	   "offsets: 300000 mmaps of 2^46 bytes are refused with ENOMEM");
+	for (i = 0; i < 20000; i++)
+		refused += mmap(NULL, P, PROT_READ, MAP_SHARED, fd,
+				DMT_PAGES * P) == MAP_FAILED &&
+			   errno == ENXIO;
+	is(refused, 320000,
+	   "offsets: 20000 mmaps the driver refuses (ENXIO) fail cleanly");
+	a = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
+	ok(a != MAP_FAILED && maps_offset((void *)a) < FEW_SLOTS,
+	   "offsets: refused mmaps consumed no private offsets");
+	a[0] = 0xaaaa0001;
+	b = other_start(0xbbbb0001);
+	is(present(getpid(), (void *)a), 0,
+	   "offsets: after the attack loop a switch still revokes the old owner");
+	is(a[0], 0xaaaa0001,
+	   "offsets: the old owner gets its own context back, never the new owner's");
+	ok(other_end(&b), "offsets: the new owner kept its own context");
+	munmap((void *)a, P);
+	close(fd);
+}
+
+static void test_offset_reuse(void)
+{
+	int fd = dev_open(), i, pipefd[2];
+	unsigned long long off, worst = 0;
+	volatile uint32_t *a, *c;
+	pid_t pid;
+	int status;
+	char same;
+
+	for (i = 0; i < 2000; i++) {
+		a = mmap(NULL, 2 * P, RW, MAP_SHARED, fd, 0);
+		if (a == MAP_FAILED)
+			break;
+		off = maps_offset((void *)a);
+		worst = off > worst ? off : worst;
+		munmap((void *)a, 2 * P);
+	}
+	ok(i == 2000 && worst < FEW_SLOTS,
+	   "offsets: 2000 mmap/munmap cycles reuse the same few offsets");
+
+	a = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
+	off = maps_offset((void *)a);
+	if (pipe(pipefd))
+		exit(2);
+	pid = fork();
+	if (pid == 0) {
+		char same = maps_offset((void *)a) == off ? 'y' : 'n';
+
+		a[0] = 0xc41d0001; /* the child takes the context */
+		if (write(pipefd[1], &same, 1) != 1)
+			_exit(3);
+		pause();
+		_exit(0);
+	}
+	if (read(pipefd[0], &same, 1) != 1)
+		exit(2);
+	ok(same == 'y', "offsets: a fork child shares its parent's offsets");
+	munmap((void *)a, P); /* the child still uses the slot */
+	c = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
+	ok(c != MAP_FAILED && maps_offset((void *)c) != off,
+	   "offsets: a fork child keeps its slot when the parent unmaps");
+	c[0] = 0x7417d001;
+	is(present(pid, (void *)a), 0,
+	   "offsets: a switch to a third mapping revokes the fork child");
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+	munmap((void *)c, P);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(fd);
+}
+
+/*
+ * A 3-page context; the owner cuts its mapping (head, tail or hole) and
+ * the driver forgets it as devmap_unmap(9E) suggests; another process
+ * takes the context.  The old owner must have no translation left.
+ */
+static void test_partial_munmap(const char *kind, size_t cut_off)
+{
+	int fd = dev_open();
+	volatile uint32_t *a;
+	struct other b;
+	char name[160];
+	int i, left = 0;
+
+	ioctl(fd, DMT_SET_CTX_PAGES, 3);
+	a = mmap(NULL, 3 * P, RW, MAP_SHARED, fd, 0);
+	ioctl(fd, DMT_SET_CTX_PAGES, 1);
+	if (a == MAP_FAILED) {
+		ok(0, "partial munmap: mmap of a 3-page context");
+		close(fd);
+		return;
+	}
+	for (i = 0; i < 3; i++)
+		a[i * P / 4] = 0xaaaa0100 + i;
+	munmap((char *)a + cut_off, P);
+	b = other_start(0xbbbb0100);
+	for (i = 0; i < 3; i++)
+		if ((size_t)i * P != cut_off)
+			left += present(getpid(), (char *)a + i * P) != 0;
+	snprintf(name, sizeof(name),
+		 "partial munmap (%s): the old owner keeps no translation on surviving context pages",
+		 kind);
+	is(left, 0, name);
+	for (i = 0; i < 3; i++)
+		if ((size_t)i * P != cut_off && a[i * P / 4] == 0xbbbb0100)
+			left++;
+	snprintf(name, sizeof(name),
+		 "partial munmap (%s): the old owner never reads the new owner's context",
+		 kind);
+	is(left, 0, name);
+	snprintf(name, sizeof(name),
+		 "partial munmap (%s): the new owner's context is intact",
+		 kind);
+	ok(other_end(&b), name);
+	munmap((void *)a, 3 * P);
+	close(fd);
+}
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/*
+ * A syscall copying from or to a context page that another process holds
+ * (devmap_set_ctx_timeout) waits in a kernel-mode fault; signals arriving
+ * meanwhile (SA_RESTART) must not turn it into EFAULT.
+ */
+static void test_syscall_wait(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm,
+				.sa_flags = SA_RESTART };
+	struct itimerval every = { { 0, 3000 }, { 0, 3000 } }, off = { 0 };
+	int fd = dev_open(), pfd[2];
+	volatile uint32_t *a = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
+	long n_write, n_read;
+	char buf[64] = "from the pipe";
+	struct other b;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		printf("ok %d # SKIP syscall waits: one CPU, no context hold (Solaris rule)\n",
+		       ++ntests);
+		printf("ok %d # SKIP syscall waits: one CPU\n", ++ntests);
+		munmap((void *)a, P);
+		close(fd);
+		return;
+	}
+	if (pipe(pfd))
+		exit(2);
+	a[0] = 0xaaaa0200;
+	ioctl(fd, DMT_SET_HOLD, 50); /* ticks; Debian: 200 ms */
+	sigaction(SIGALRM, &sa, NULL);
+
+	b = other_start(0xbbbb0200); /* holds the context from now */
+	alarms = 0;
+	setitimer(ITIMER_REAL, &every, NULL);
+	n_write = write(pfd[1], (void *)a, 64);
+	setitimer(ITIMER_REAL, &off, NULL);
+	if (!is(n_write, 64,
+		"syscall waits: write(pipe, context page) completes despite signals"))
+		printf("#   errno %d, %d signals\n", errno, (int)alarms);
+	other_end(&b);
+
+	b = other_start(0xbbbb0201);
+	if (write(pfd[1], buf, 8) != 8)
+		exit(2);
+	alarms = 0;
+	setitimer(ITIMER_REAL, &every, NULL);
+	n_read = read(pfd[0], (void *)a, 8);
+	setitimer(ITIMER_REAL, &off, NULL);
+	if (!is(n_read, 8,
+		"syscall waits: read(pipe, context page) completes despite signals"))
+		printf("#   errno %d, %d signals\n", errno, (int)alarms);
+	other_end(&b);
+	ioctl(fd, DMT_SET_HOLD, 0);
+	signal(SIGALRM, SIG_DFL);
+	munmap((void *)a, P);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(fd);
+}
+
+static sigjmp_buf jb;
+
+static void on_fault(int sig)
+{
+	(void)sig;
+	siglongjmp(jb, sig);
+}
+
+/* Read @va; the signal it raised, or 0. */
+static int read_signal(volatile uint32_t *va)
+{
+	int sig = sigsetjmp(jb, 1);
+
+	if (sig == 0) {
+		(void)*va;
+		return 0;
+	}
+	return sig;
+}
+
+/* A write-only mapping reads like a plain shared one on x86: no signal. */
+static void test_write_only(void)
+{
+	struct sigaction sa = { .sa_handler = on_fault };
+	int fd = dev_open();
+	volatile uint32_t *a;
+
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	a = mmap(NULL, 2 * P, PROT_WRITE, MAP_SHARED, fd, 0);
+	ok(a != MAP_FAILED, "write-only: mmap(PROT_WRITE) maps");
+	is(read_signal(a), 0,
+	   "write-only: reading an unloaded context page gives no signal");
+	is(read_signal(a + P / 4), 0,
+	   "write-only: reading a default-access page gives no signal");
+	munmap((void *)a, 2 * P);
+	a = mmap(NULL, 2 * P, RW, MAP_SHARED, fd, 0);
+	mprotect((void *)a, 2 * P, PROT_WRITE);
+	ok(read_signal(a) == 0 && read_signal(a + P / 4) == 0,
+	   "write-only: after mprotect(PROT_WRITE) both kinds of page read alike");
+	munmap((void *)a, 2 * P);
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	close(fd);
+}
+
+static int count_log(const char *what)
+{
+	static char buf[1 << 20];
+	int n = klogctl(3, buf, sizeof(buf) - 1), count = 0;
+	char *p = buf;
+
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	while ((p = strstr(p, what))) {
+		count++;
+		p++;
+	}
+	return count;
+}
+
+/* devmap_dup failures a user triggers at will are logged rate-limited. */
+static void test_log_ratelimit(void)
+{
+	int fd = dev_open(), before, after, i, status;
+	void *a = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
+
+	before = count_log("devmap_dup failed");
+	for (i = 0; i < 200; i++) {
+		ioctl(fd, DMT_FAIL_DUP, 0);
+		if (fork() == 0)
+			_exit(0);
+		wait(&status);
+	}
+	after = count_log("devmap_dup failed");
+	if (!ok(before >= 0 && after - before <= 20,
+		"log: 200 failed devmap_dup calls print at most a burst"))
+		printf("#   %d lines\n", after - before);
+	munmap(a, P);
+	close(fd);
+}
+
+/* devmap.ko loaded with max_mappings=@max. */
+static void test_exhaust(int max)
+{
+	int fd = dev_open(), i, mapped = 0;
+	void *maps[64];
+
+	if (max < 1 || max > 64) {
+		ok(0, "exhaust: max_mappings between 1 and 64");
+		return;
+	}
+	for (i = 0; i < max; i++)
+		mapped += (maps[i] = mmap(NULL, P, RW, MAP_SHARED, fd, 0)) !=
+			  MAP_FAILED;
+	is(mapped, max, "slots: max_mappings mappings succeed");
+	errno = 0;
+	is(mmap(NULL, P, RW, MAP_SHARED, fd, 0) == MAP_FAILED ? errno : 0,
+	   ENOMEM, "slots: one more mapping gets ENOMEM");
+	munmap(maps[0], P);
+	maps[0] = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
+	ok(maps[0] != MAP_FAILED,
+	   "slots: an unmapped mapping's slot is free again");
+	for (i = 0; i < max; i++)
+		munmap(maps[i], P);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && !strcmp(argv[1], "exhaust")) {
+		test_exhaust(atoi(argv[2]));
+	} else {
+		test_offset_exhaustion();
+		test_offset_reuse();
+		test_partial_munmap("head", 0);
+		test_partial_munmap("hole", P);
+		test_partial_munmap("tail", 2 * P);
+		test_syscall_wait();
+		test_write_only();
+		test_log_ratelimit();
+	}
+	printf("1..%d\n", ntests);
+	return nfailed ? 1 : 0;
+}
