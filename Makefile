@@ -8,6 +8,8 @@
 #   make vm-check / vm-check-debug   only the kernel suites
 #   make kmod     build devmap.ko against the installed kernel headers
 #   make bench    the benchmarks (VM and callgrind); see docs/performance.md
+#   make stress   the randomized multi-process stress alone in a VM:
+#                 make stress [SEED=N] [DURATION=SECONDS] [KERNEL=stock|debug]
 #   make format   reformat the C sources with .clang-format
 CC ?= cc
 BUILD ?= build
@@ -33,7 +35,7 @@ LIB := $(BUILD)/libdmsim.a
 SAN_LIB := $(BUILD)/san/libdmsim.a
 
 .PHONY: all check check-unit demo demo-sim deps install-man bench format clean kmod vm-check \
-	vm-check-debug
+	vm-check-debug stress
 all: $(TESTS) $(BUILD)/sim_demo
 
 $(BUILD)/sim_demo: demo/sim_demo.c $(LIB) $(HDRS)
@@ -82,6 +84,10 @@ vm-check:
 
 vm-check-debug:
 	@scripts/run-tests.sh "scripts/vm-check.sh debug"
+
+stress:
+	@SEED="$(SEED)" DURATION="$(DURATION)" KERNEL="$(KERNEL)" \
+		scripts/run-tests.sh scripts/stress.sh
 
 kmod:
 	@scripts/vm/deps.sh

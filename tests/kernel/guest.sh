@@ -31,6 +31,14 @@ for m in kmctx mregion mdlegacy; do
 	insmod /opt/$m.ko; check $? "insmod $m.ko"
 done
 /opt/drivers_user; check $? "drivers_user exited 0"
+# The randomized stress on dmtest, kmctx and xx (arguments: /opt/stress.conf).
+insmod /opt/dmtest.ko; check $? "insmod dmtest.ko again for the stress"
+# shellcheck disable=SC2046 # the arguments are words
+{ /opt/stress_user -T $((n + 1)) $(cat /opt/stress.conf 2>/dev/null); echo $? >/tmp/stress.rc; } |
+	tee /tmp/stress.tap
+n=$((n + $(grep -cE '^(not )?ok ' /tmp/stress.tap)))
+[ "$(cat /tmp/stress.rc)" = 0 ]; check $? "stress_user exited 0"
+rmmod dmtest; check $? "rmmod dmtest after the stress"
 for m in xx kmctx mregion mdlegacy; do
 	rmmod $m; check $? "rmmod $m"
 done
