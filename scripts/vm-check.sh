@@ -35,12 +35,15 @@ gcc "${cc_flags[@]}" -o "$out/dmtest_user" "$repo/tests/kernel/dmtest_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/xx_user" "$repo/tests/kernel/xx_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/drivers_user" "$repo/tests/kernel/drivers_user.c" ||
 	fail "test program build failed"
+gcc "${cc_flags[@]}" -o "$out/failnth_user" "$repo/tests/kernel/failnth_user.c" ||
+	fail "failnth_user build failed"
 gcc "${cc_flags[@]}" -pthread -o "$out/stress_user" "$repo/tests/kernel/stress_user.c" ||
 	fail "stress_user build failed"
 # the stress's arguments in the guest: STRESS_SECONDS (stock 15, debug 60), STRESS_SEED
 stress_s=${STRESS_SECONDS:-$([ "$flavour" = debug ] && echo 60 || echo 15)}
 echo "-t $stress_s${STRESS_SEED:+ -s $STRESS_SEED}" >"$out/stress.conf"
 "$repo/scripts/vm/initramfs.sh" "$out/initramfs.cpio.gz" "$repo/tests/kernel/guest.sh" \
+	"$out/failnth_user" \
 	"$out/stress_user" "$out/stress.conf" \
 	"$kdir"/*.ko "$out/dmtest_user" "$out/dmtest_user32" "$out/xx_user" \
 	"$out/drivers_user" || fail "initramfs build failed"

@@ -42,6 +42,9 @@ rmmod dmtest; check $? "rmmod dmtest after the stress"
 for m in xx kmctx mregion mdlegacy; do
 	rmmod $m; check $? "rmmod $m"
 done
+# Allocation-failure injection (debug kernel; SKIP elsewhere).  It loads
+# and unloads dmtest, mregion and xx itself: none may be loaded here.
+/opt/failnth_user; check $? "failnth_user (allocation-failure injection) exited 0"
 rmmod devmap; check $? "rmmod devmap"
 [ ! -e /dev/dmtest0 ]; check $? "the minor node is gone"
 echo "1..$n"
