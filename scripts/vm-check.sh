@@ -33,7 +33,9 @@ cc_flags=(-static -O2 -Wall -Wextra -Werror -I"$repo/tests/kernel" -I"$repo/driv
 gcc "${cc_flags[@]}" -o "$out/dmtest_user" "$repo/tests/kernel/dmtest_user.c" &&
 	gcc -m32 "${cc_flags[@]}" -o "$out/dmtest_user32" "$repo/tests/kernel/dmtest_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/xx_user" "$repo/tests/kernel/xx_user.c" &&
-	gcc "${cc_flags[@]}" -o "$out/drivers_user" "$repo/tests/kernel/drivers_user.c" ||
+	gcc "${cc_flags[@]}" -o "$out/drivers_user" "$repo/tests/kernel/drivers_user.c" &&
+	gcc "${cc_flags[@]}" -o "$out/attack_user" "$repo/tests/kernel/attack_user.c" &&
+	gcc "${cc_flags[@]}" -o "$out/unplug_user" "$repo/tests/kernel/unplug_user.c" ||
 	fail "test program build failed"
 gcc "${cc_flags[@]}" -o "$out/failnth_user" "$repo/tests/kernel/failnth_user.c" ||
 	fail "failnth_user build failed"
@@ -46,7 +48,8 @@ echo "-t $stress_s${STRESS_SEED:+ -s $STRESS_SEED}" >"$out/stress.conf"
 	"$out/failnth_user" \
 	"$out/stress_user" "$out/stress.conf" \
 	"$kdir"/*.ko "$out/dmtest_user" "$out/dmtest_user32" "$out/xx_user" \
-	"$out/drivers_user" || fail "initramfs build failed"
+	"$out/drivers_user" "$out/attack_user" "$out/unplug_user" ||
+	fail "initramfs build failed"
 args=(--timeout 180)
 [ "$flavour" = debug ] && args=(--debug --build-dir "$build" --timeout 600)
 "$repo/scripts/vm/run.sh" "${args[@]}" "$out/initramfs.cpio.gz" "$out/guest.log"

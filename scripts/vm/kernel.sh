@@ -22,7 +22,7 @@ stock)
     kbuild=/usr/src/linux-headers-$kver
     ;;
 debug)
-    kbuild=$(find "$build/debug-kernel" -mindepth 1 -maxdepth 1 -type d -name 'linux-source-*' 2>/dev/null | sort -V | tail -n1)
+    kbuild=$(find "$build/debug-kernel/" -mindepth 1 -maxdepth 1 -type d -name 'linux-source-*' 2>/dev/null | sort -V | tail -n1)
     if [[ -z "$kbuild" || ! -f "$build/debug-kernel/stamp" || ! -f "$kbuild/arch/x86/boot/bzImage" ]]; then
         echo "kernel.sh: no debug kernel under $build/debug-kernel; run debug-kernel.sh $build" >&2
         exit 2

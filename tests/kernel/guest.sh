@@ -6,12 +6,14 @@ n=0
 check() { # CONDITION-EXIT-CODE NAME
 	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+	return "$1"
 }
 insmod /opt/devmap.ko; check $? "insmod devmap.ko"
 insmod /opt/dmtest.ko; check $? "insmod dmtest.ko (a Solaris-style driver)"
 [ -c /dev/dmtest0 ]; check $? "its minor node appears as /dev/dmtest0"
 /opt/dmtest_user; check $? "dmtest_user exited 0"
 /opt/dmtest_user32 model; check $? "dmtest_user32 (a 32-bit process) exited 0"
+/opt/attack_user; check $? "attack_user (the one-owner promise under attack) exited 0"
 /opt/dmtest_user hold >/tmp/hold &
 holder=$!
 i=0
@@ -23,7 +25,7 @@ rmmod dmtest 2>/dev/null
 [ $? -ne 0 ]; check $? "rmmod refused while a process maps the device"
 kill $holder
 wait $holder 2>/dev/null
-rmmod dmtest; check $? "rmmod dmtest once the mapping is gone"
+rmmod dmtest; check $? "rmmod dmtest once the mapping is gone" || ps
 insmod /opt/xx.ko; check $? "insmod xx.ko (Example 11-3 on the edu card)"
 [ -c /dev/xx0 ]; check $? "xx binds to the edu card: /dev/xx0"
 /opt/xx_user; check $? "xx_user exited 0"
@@ -31,6 +33,38 @@ for m in kmctx mregion mdlegacy; do
 	insmod /opt/$m.ko; check $? "insmod $m.ko"
 done
 /opt/drivers_user; check $? "drivers_user exited 0"
+# Hot removal of the mapped edu card, by PCI remove and by driver unbind.
+wait_for() { # PATH: up to 10 s
+	i=0
+	while [ ! -e "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e "$1" ]
+}
+bdf=$(basename "$(readlink -f /sys/class/devmap/xx0/device)")
+for how in remove unbind; do
+	rm -f /tmp/ready /tmp/go
+	/opt/unplug_user /tmp/ready /tmp/go &
+	up=$!
+	wait_for /tmp/ready; check $? "unplug ($how): a process maps the edu card"
+	if [ $how = remove ]; then
+		echo 1 >/sys/bus/pci/devices/$bdf/remove
+	else
+		echo $bdf >/sys/bus/pci/drivers/xx/unbind
+	fi
+	check $? "unplug ($how): the card goes while mapped"
+	[ ! -e /dev/xx0 ]; check $? "unplug ($how): its node goes at once"
+	touch /tmp/go
+	wait $up; check $? "unplug ($how): unplug_user exited 0"
+	if [ $how = remove ]; then
+		echo 1 >/sys/bus/pci/rescan
+	else
+		echo $bdf >/sys/bus/pci/drivers/xx/bind
+	fi
+	wait_for /dev/xx0; check $? "unplug ($how): the card comes back as /dev/xx0"
+	/opt/unplug_user; check $? "unplug ($how): the new instance maps and works"
+done
 # The randomized stress on dmtest, kmctx and xx (arguments: /opt/stress.conf).
 insmod /opt/dmtest.ko; check $? "insmod dmtest.ko again for the stress"
 # shellcheck disable=SC2046 # the arguments are words

@@ -75,10 +75,14 @@ static void run(clock_t hold)
 	   (long)hold);
 	printf("# hold %ld: %lu switches, %lu waits\n", (long)hold,
 	       xx_counters.switches, waits);
-	ok(xx_counters.switches > 2 * NPROC,
-	   "threads, hold %ld ms: the processes really contended", (long)hold);
-	ok(hold == 0 || waits > 0, "threads, hold %ld ms: holds were waited on",
-	   (long)hold);
+	/* contention shows as switches without a hold and as waits with
+	 * one: a holder may finish all its rounds within a hold */
+	if (hold == 0)
+		ok(xx_counters.switches > 2 * NPROC,
+		   "threads, hold 0 ms: the processes really contended");
+	else
+		ok(waits > 0, "threads, hold %ld ms: holds were waited on",
+		   (long)hold);
 	for (int i = 0; i < NPROC; i++)
 		sim_exit(w[i].p);
 	xx_detach();
