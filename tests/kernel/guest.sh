@@ -81,4 +81,9 @@ done
 /opt/failnth_user; check $? "failnth_user (allocation-failure injection) exited 0"
 rmmod devmap; check $? "rmmod devmap"
 [ ! -e /dev/dmtest0 ]; check $? "the minor node is gone"
+# The per-driver mapping limit, lowered to 4 for the test.
+insmod /opt/devmap.ko max_mappings=4; check $? "insmod devmap.ko max_mappings=4"
+insmod /opt/dmtest.ko; check $? "insmod dmtest.ko under the limit"
+/opt/attack_user exhaust 4; check $? "attack_user exhaust 4 exited 0"
+rmmod dmtest && rmmod devmap; check $? "rmmod dmtest and devmap after the limit test"
 echo "1..$n"
