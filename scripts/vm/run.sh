@@ -11,6 +11,7 @@
 # Options:
 #   --debug            boot the debug kernel (BUILD_DIR/debug-kernel)
 #   --build-dir DIR    BUILD_DIR for --debug (default $DEVMAP_BUILD_DIR or <repo>/build)
+#   --kernel KVER      boot that installed Debian kernel instead (see kernel.sh)
 #   --timeout SECS     hard limit for the guest, then it is killed (default 300)
 #   --device SPEC      QEMU -device SPEC (repeatable); any --device/--object/--no-devices
 #   --object SPEC      QEMU -object SPEC (repeatable)   replaces the default devices:
@@ -30,6 +31,7 @@ devs=()
 while (($#)); do
     case "$1" in
     --debug) flavour=debug ;;
+    --kernel) flavour=${2:?}; shift ;;
     --build-dir) build=${2:?}; shift ;;
     --timeout) timeout=${2:?}; shift ;;
     --device) devs+=(-device "${2:?}"); custom_dev=1; shift ;;
