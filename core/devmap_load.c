@@ -229,6 +229,7 @@ faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
 	switch (dhp->dh_kind) {
 	case DM_DH_DEVMEM:
 		b->kind = DM_BK_PFN;
+		b->io = true;
 		b->pfn = dhp->dh_pfn + (soff >> PAGESHIFT);
 		return 0;
 	case DM_DH_UMEM:
@@ -246,6 +247,7 @@ faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
 		if (pfn == DM_PFN_NONE)
 			return FC_MAKE_ERR(EFAULT);
 		b->kind = DM_BK_PFN;
+		b->io = false; /* a legacy frame may be memory or a device */
 		b->pfn = pfn;
 		return 0;
 	default:

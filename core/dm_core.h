@@ -176,6 +176,7 @@ struct dm_backing {
 	enum dm_backing_kind kind;
 	enum dm_cache cache;
 	unsigned long pfn; /* DM_BK_PFN: device page frame */
+	bool io; /* DM_BK_PFN of devmap_devmem_setup: device memory for sure */
 	void *kva; /* DM_BK_KVA: kernel memory */
 	uintptr_t uaddr; /* the user address of that page */
 };

@@ -8,9 +8,11 @@
  *
  * Hot removal (PCI remove, driver unbind) with files open or mapped: the
  * instance's nodes go, every mapping of it is revoked (no translation
- * left, later accesses SIGBUS), and detach(9E) runs when the last file and
- * mapping are gone, so nothing a mapping or an open file still uses is
- * freed under it.
+ * left, later accesses SIGBUS), ioctl and mmap get ENXIO, and detach(9E)
+ * runs when the last file and mapping are gone, so nothing a mapping or an
+ * open file still uses is freed under it.  That last teardown runs in a
+ * worker of devmap's own, never in the munmap or exit (under the mmap_lock)
+ * of whichever process happened to let go last.
  */
 #include <linux/compat.h>
 #include <linux/cred.h>
@@ -27,6 +29,37 @@ EXPORT_SYMBOL_GPL(mod_driverops);
 static LIST_HEAD(dm_drivers);
 static DEFINE_MUTEX(dm_drivers_lock);
 static struct class *dm_class;
+static struct workqueue_struct *dm_wq; /* instance teardowns */
+
+/**
+ * dm_instance_get() - a new user (open file, mapping) of an instance
+ * @dip: the instance
+ * @open: for an open: the instance must also have finished attach(9E)
+ *
+ * Return: false when the device is gone (or, for an open, not attached).
+ */
+bool dm_instance_get(struct dev_info *dip, bool open)
+{
+	bool ok;
+
+	mutex_lock(&dip->map_lock);
+	ok = !dip->gone && (!open || dip->attached);
+	if (ok)
+		dip->users++;
+	mutex_unlock(&dip->map_lock);
+	return ok;
+}
+
+/* Drop a use; true for the last. */
+static bool dm_instance_unref(struct dev_info *dip)
+{
+	bool last;
+
+	mutex_lock(&dip->map_lock);
+	last = --dip->users == 0;
+	mutex_unlock(&dip->map_lock);
+	return last;
+}
 
 static int dm_open_file(struct inode *inode, struct file *file)
 {
@@ -46,21 +79,22 @@ static int dm_open_file(struct inode *inode, struct file *file)
 	mutex_lock(&drv->lock);
 	dip = drv->minor_dip[MINOR(op->dev) % DM_MINORS];
 	op->dip = dip;
-	if (!dip || dip->gone)
-		err = ENXIO; /* its node was removed since the lookup */
-	else if (drv->cb->cb_open == nodev)
+	if (!dip || !dm_instance_get(dip, true)) {
+		op->dip = NULL; /* removed since the lookup, or attaching */
+		err = ENXIO;
+	} else if (drv->cb->cb_open == nodev)
 		err = ENXIO; /* as Solaris' nodev */
 	else if (dm_is_stub((const void *)drv->cb->cb_open))
 		err = 0;
 	else
 		err = drv->cb->cb_open(&op->dev, flag, OTYP_CHR,
 				       (cred_t *)current_cred());
-	if (!err) {
+	if (!err)
 		drv->opens[MINOR(op->dev) % DM_MINORS]++;
-		dip->users++;
-	}
 	mutex_unlock(&drv->lock);
 	if (err) {
+		if (op->dip)
+			dm_instance_put(op->dip);
 		kfree(op);
 		return -err;
 	}
@@ -96,8 +130,8 @@ static long dm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		   ((file->f_mode & FMODE_WRITE) ? FWRITE : 0);
 	int rval = 0, err;
 
-	if (op->drv->cb->cb_ioctl == nodev)
-		return -ENXIO;
+	if (op->drv->cb->cb_ioctl == nodev || READ_ONCE(op->dip->gone))
+		return -ENXIO; /* nodev, or a removed device */
 	if (dm_is_stub((const void *)op->drv->cb->cb_ioctl))
 		return -ENOTTY;
 	err = op->drv->cb->cb_ioctl(op->dev, (int)cmd, (intptr_t)arg, mode,
@@ -155,6 +189,46 @@ static void dm_free_instance(struct dev_info *dip)
 	kfree(dip);
 }
 
+/*
+ * The end of a removed instance: detach(9E) if it is still attached, and
+ * free it.  The device is gone, so a refusal cannot keep it.
+ */
+static void dm_instance_teardown(struct dev_info *dip)
+{
+	struct dm_driver *drv = dip->drv;
+
+	if (dip->attached && drv->devo->devo_detach &&
+	    drv->devo->devo_detach(dip, DDI_DETACH) != DDI_SUCCESS)
+		pr_warn("devmap: %s%d: detach(9E) refused; removed anyway\n",
+			drv->name, dip->instance);
+	dm_free_instance(dip);
+}
+
+static void dm_instance_work(struct work_struct *work)
+{
+	struct dev_info *dip = container_of(work, struct dev_info, teardown);
+	struct module *owner = dip->drv->owner;
+
+	dm_instance_teardown(dip);
+	module_put(owner); /* the driver may unload from here on */
+}
+
+/**
+ * dm_instance_put() - an open file or a mapping of an instance is gone
+ * @dip: the instance
+ *
+ * The last user of a removed instance hands its teardown to devmap's
+ * worker, holding the driver's module until it has run: the caller may be
+ * a munmap or an exit under its mmap_lock, where detach(9E) must not run.
+ */
+void dm_instance_put(struct dev_info *dip)
+{
+	if (!dm_instance_unref(dip))
+		return;
+	__module_get(dip->drv->owner); /* the caller's file or VMA holds it */
+	queue_work(dm_wq, &dip->teardown);
+}
+
 static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 {
 	struct dev_info *dip;
@@ -173,6 +247,7 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 			dip->users = 1; /* attached */
 			mutex_init(&dip->map_lock, NULL, MUTEX_DRIVER, NULL);
 			INIT_LIST_HEAD(&dip->groups);
+			INIT_WORK(&dip->teardown, dm_instance_work);
 			drv->inst[i] = dip;
 		}
 	}
@@ -183,38 +258,17 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 		pci_set_drvdata(pdev, dip);
 		dm_pad_bars(dip);
 	}
+	/* no open before attach(9E) is done, so a failed one has no user */
 	if (drv->devo->devo_attach(dip, DDI_ATTACH) != DDI_SUCCESS) {
 		dm_free_instance(dip);
 		return -ENXIO;
 	}
+	mutex_lock(&dip->map_lock);
 	dip->attached = true;
+	mutex_unlock(&dip->map_lock);
 	return 0;
 }
 
-/**
- * dm_instance_put() - a user of an instance is gone
- * @dip: the instance
- *
- * The last (the device removed or the driver unloading, and no file or
- * mapping left) runs detach(9E) if the instance is still attached, and
- * frees it: the device is gone, so a refusal cannot keep it.
- */
-void dm_instance_put(struct dev_info *dip)
-{
-	struct dm_driver *drv = dip->drv;
-	bool last;
-
-	mutex_lock(&drv->lock);
-	last = --dip->users == 0;
-	mutex_unlock(&drv->lock);
-	if (!last)
-		return;
-	if (dip->attached && drv->devo->devo_detach &&
-	    drv->devo->devo_detach(dip, DDI_DETACH) != DDI_SUCCESS)
-		pr_warn("devmap: %s%d: detach(9E) refused; removed anyway\n",
-			drv->name, dip->instance);
-	dm_free_instance(dip);
-}
 
 /*
  * The device of an instance is going (PCI removal, unbind, unload): no
@@ -225,16 +279,15 @@ static void dm_instance_remove(struct dev_info *dip)
 {
 	struct dm_group *grp;
 
-	mutex_lock(&dip->drv->lock);
 	mutex_lock(&dip->map_lock);
 	dip->gone = true;
-	mutex_unlock(&dip->drv->lock);
 	list_for_each_entry(grp, &dip->groups, inst_link)
 		if (grp->seg) /* NULL: a fork copy whose dup failed */
 			dm_seg_revoke(grp->seg);
 	mutex_unlock(&dip->map_lock);
 	ddi_remove_minor_node(dip, NULL);
-	dm_instance_put(dip);
+	if (dm_instance_unref(dip))
+		dm_instance_teardown(dip);
 }
 
 static int dm_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -527,11 +580,19 @@ EXPORT_SYMBOL_GPL(ddi_remove_minor_node);
 
 int dm_shim_init(void)
 {
+	dm_wq = alloc_workqueue("devmap", 0, 0);
+	if (!dm_wq)
+		return -ENOMEM;
 	dm_class = dm_class_create("devmap");
-	return PTR_ERR_OR_ZERO(dm_class);
+	if (IS_ERR(dm_class)) {
+		destroy_workqueue(dm_wq);
+		return PTR_ERR(dm_class);
+	}
+	return 0;
 }
 
 void dm_shim_fini(void)
 {
+	destroy_workqueue(dm_wq); /* waits for every teardown */
 	class_destroy(dm_class);
 }

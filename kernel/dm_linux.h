@@ -6,7 +6,8 @@
  *
  * An instance lives while anything uses it: one reference for being
  * attached (dropped when the device is removed or the driver unloads), one
- * per open file and one per mapping (group); detach(9E) runs with the last.
+ * per open file and one per mapping (group); detach(9E) runs with the last,
+ * in devmap's worker when that is a file or mapping (ddi_module.c).
  */
 #ifndef _DM_LINUX_H
 #define _DM_LINUX_H
@@ -36,11 +37,12 @@ struct dev_info {
 	 * the page can be mapped whole without exposing anything else */
 	struct resource *pad[PCI_STD_NUM_BARS];
 	void *driver_private;
-	bool attached;
-	unsigned int users; /* see above; under drv->lock */
-	struct mutex map_lock; /* groups, gone */
+	bool attached; /* attach(9E) done (set under map_lock) */
+	unsigned int users; /* see above */
+	struct mutex map_lock; /* users, groups, gone, attached */
 	struct list_head groups; /* its mappings (dm_group.inst_link) */
 	bool gone; /* removed: mappings revoked, no new open or mmap */
+	struct work_struct teardown; /* the last user's detach and free */
 };
 
 /* A driver registered with mod_install(9F). */
@@ -104,12 +106,13 @@ struct dm_group {
 
 /*
  * Offsets: a mapping is at most DM_SLOT_PAGES pages (64 GiB) and a driver
- * has at most DM_SLOTS mappings at once, so no offset reaches 2^44 pages
- * and every byte offset fits a loff_t with room to spare.
+ * has at most DM_SLOTS mappings at once (more than 67 million VMAs, beyond
+ * what memory allows), so no offset reaches 2^50 pages and every byte
+ * offset stays below 2^62, within a loff_t.
  */
 #define DM_SLOT_SHIFT (36 - PAGE_SHIFT)
 #define DM_SLOT_PAGES (1UL << DM_SLOT_SHIFT)
-#define DM_SLOTS (1U << 20)
+#define DM_SLOTS (1U << 26)
 
 struct dm_slot *dm_slot_alloc(struct dm_driver *drv);
 void dm_slot_get(struct dm_slot *slot);
@@ -126,7 +129,11 @@ extern struct vfsmount *dm_mnt;
 
 int dm_mmap(struct file *file, struct vm_area_struct *vma);
 void dm_vm_init(void);
+bool dm_instance_get(struct dev_info *dip, bool open);
 void dm_instance_put(struct dev_info *dip);
+int dm_host_init(void);
+void dm_host_fini(void);
+int dm_shim_init(void);
 int dm_reg_bar(struct pci_dev *pdev, uint_t rnumber);
 resource_size_t dm_bar_len(struct dev_info *dip, int bar);
 void dm_shim_fini(void);

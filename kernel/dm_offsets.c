@@ -6,10 +6,10 @@
  * mmap takes a slot of DM_SLOT_PAGES offsets from a per-driver IDA once the
  * driver has accepted it; the VMAs that fork copies from it share the slot
  * (one reference per group), and the slot goes back with the last of them.
- * A driver has at most DM_SLOTS live mappings (fewer with the module
- * parameter max_mappings); past that mmap gets ENOMEM.
- * Nothing a user does can push an offset past 2^44 pages, so the byte
- * offsets the kernel derives from them never wrap.
+ * A driver has at most DM_SLOTS (2^26) live mappings, fewer with the
+ * module parameter max_mappings; past that mmap gets ENOMEM.  Nothing a
+ * user does can push an offset past 2^50 pages, so the byte offsets the
+ * kernel derives from them stay below 2^62 and never wrap.
  */
 #include <linux/idr.h>
 #include <linux/module.h>
@@ -19,7 +19,7 @@
 static unsigned int max_mappings = DM_SLOTS;
 module_param(max_mappings, uint, 0444);
 MODULE_PARM_DESC(max_mappings,
-		 "live mappings a driver may have at once (1 to 2^20)");
+		 "live mappings a driver may have at once (1 to 2^26)");
 
 /**
  * dm_slot_alloc() - a free slot of private file offsets of a driver

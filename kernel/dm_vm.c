@@ -19,6 +19,28 @@
 #include "dm_linux.h"
 
 /*
+ * A VMA's vm_private_data is its group, or, for a dead copy (a fork whose
+ * group could not be made), its slot tagged with DM_DEAD: the copy keeps
+ * the slot's file offsets, so it keeps a reference to the slot too, and
+ * the slot is never reused while a VMA carries its offsets.
+ */
+#define DM_DEAD 1UL
+
+static struct dm_group *dm_vma_group(const struct vm_area_struct *vma)
+{
+	unsigned long p = (unsigned long)vma->vm_private_data;
+
+	return p & DM_DEAD ? NULL : (struct dm_group *)p;
+}
+
+static struct dm_slot *dm_vma_dead(const struct vm_area_struct *vma)
+{
+	unsigned long p = (unsigned long)vma->vm_private_data;
+
+	return p & DM_DEAD ? (struct dm_slot *)(p & ~DM_DEAD) : NULL;
+}
+
+/*
  * The per-process records, found by mm in a hash whose buckets have locks
  * of their own, so that mmap and fork of unrelated processes do not
  * serialise.  A bucket's lock guards its records and their group lists.
@@ -57,19 +79,6 @@ static struct dm_mm *dm_mm_find(struct dm_mm_bucket *b,
 	return NULL;
 }
 
-/* Take a reference on an instance for a new user (open file, mapping). */
-static bool dm_instance_get(struct dev_info *dip)
-{
-	bool ok;
-
-	mutex_lock(&dip->drv->lock);
-	ok = !dip->gone;
-	if (ok)
-		dip->users++;
-	mutex_unlock(&dip->drv->lock);
-	return ok;
-}
-
 /*
  * A new group of instance @dip in @mm's record (created on first use),
  * forked from @parent or new (NULL).  Returns NULL without memory, or
@@ -86,7 +95,7 @@ static struct dm_group *dm_group_new(struct mm_struct *mm,
 	grp = kzalloc(sizeof(*grp), GFP_KERNEL_ACCOUNT);
 	if (!grp)
 		return NULL;
-	if (!dm_instance_get(dip)) {
+	if (!dm_instance_get(dip, false)) {
 		kfree(grp);
 		return NULL;
 	}
@@ -204,7 +213,7 @@ static uint_t dm_vm_prot(unsigned long flags, unsigned long r, unsigned long w,
  *
  * Return: 0, or a negative errno: EINVAL for a writable MAP_PRIVATE
  * mapping (no copy-on-write of device memory), ENOMEM for a mapping longer
- * than DM_SLOT_PAGES or when the driver has DM_SLOTS mappings already,
+ * than DM_MAP_MAX or when the driver has max_mappings mappings already,
  * ENXIO when the device has been removed, and the errors of the core.
  */
 int dm_mmap(struct file *file, struct vm_area_struct *vma)
@@ -306,14 +315,18 @@ static struct dm_group *dm_fork_group(struct dm_group *parent,
  * A new VMA piece: a split in the same process takes another reference;
  * a fork makes (or joins) the child's group and calls devmap_dup(9E).  A
  * fork cannot be failed from here, so a child whose dup failed gets a dead
- * group: its accesses raise SIGBUS.
+ * group (its accesses raise SIGBUS), and a child whose group could not be
+ * made at all gets a dead copy that holds only its slot.
  */
 static void dm_vm_open(struct vm_area_struct *vma)
 {
-	struct dm_group *grp = vma->vm_private_data, *child;
+	struct dm_group *grp = dm_vma_group(vma), *child;
+	struct dm_slot *dead = dm_vma_dead(vma);
 
-	if (!grp)
-		return; /* a dead copy stays dead */
+	if (dead) {
+		dm_slot_get(dead); /* a dead copy stays dead */
+		return;
+	}
 	if (vma->vm_mm == grp->dmm->mm) {
 		refcount_inc(&grp->pieces);
 		return;
@@ -329,16 +342,23 @@ static void dm_vm_open(struct vm_area_struct *vma)
 	child = dm_fork_sibling(grp, vma->vm_mm);
 	if (!child)
 		child = dm_fork_group(grp, vma->vm_mm);
-	vma->vm_private_data = child;
+	if (child) {
+		vma->vm_private_data = child;
+	} else {
+		dm_slot_get(grp->slot);
+		vma->vm_private_data = (void *)((unsigned long)grp->slot | DM_DEAD);
+	}
 }
 
 /* A VMA piece goes: munmap of that range, or exit. */
 static void dm_vm_close(struct vm_area_struct *vma)
 {
-	struct dm_group *grp = vma->vm_private_data;
+	struct dm_group *grp = dm_vma_group(vma);
 
-	if (!grp)
+	if (!grp) {
+		dm_slot_put(dm_vma_dead(vma));
 		return;
+	}
 	/* an empty piece (failed split) or a foreign one (refused mremap)
 	 * unmaps nothing: the core ignores what it does not map */
 	if (grp->seg)
@@ -352,12 +372,16 @@ static void dm_vm_close(struct vm_area_struct *vma)
  * Signals.  A user fault waits interruptibly: a signal ends the wait, the
  * handler runs and the access is retried, as on any mapping.  A kernel
  * access to user memory (copyin, write(2) from a context page) cannot take
- * a signal mid-copy, so it waits killably and completes; only a fatal
- * signal ends it, with EFAULT for a process that is dying anyway.
+ * a signal mid-copy, so its wait for a held context is killable and the
+ * syscall completes; only a fatal signal ends it, with EFAULT for a
+ * process that is dying anyway.  A driver that answers EINTR itself (it
+ * saw the signal) fails a kernel access with EFAULT: retrying could not
+ * end.  Without FAULT_FLAG_ALLOW_RETRY (fixup_user_fault) the fault cannot
+ * sleep and is retried at once until the hold ends.
  */
 static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 {
-	struct dm_group *grp = vmf->vma->vm_private_data;
+	struct dm_group *grp = dm_vma_group(vmf->vma);
 	struct dm_fault f = { .addr = vmf->address,
 			      .host = vmf,
 			      .killable = !(vmf->flags & FAULT_FLAG_USER) };
@@ -372,10 +396,13 @@ static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 	case DM_FAULT_DONE:
 		return VM_FAULT_NOPAGE;
 	case DM_FAULT_RETRY:
-		/* the kernel retries a kernel access that gets NOPAGE without
-		 * looking at signals: a fatal one must end it here */
-		return fatal_signal_pending(current) ? VM_FAULT_SIGBUS :
-						       VM_FAULT_NOPAGE;
+		/* the driver said retry (EINTR) for the signal it saw: a user
+		 * access takes it first; a kernel access cannot, and would
+		 * refault for ever, so it fails (EFAULT) */
+		return (f.killable && signal_pending(current)) ||
+				       fatal_signal_pending(current) ?
+			       VM_FAULT_SIGBUS :
+			       VM_FAULT_NOPAGE;
 	case DM_FAULT_WAIT:
 		if (fatal_signal_pending(current)) {
 			dm_fault_abandon(&f);
@@ -399,7 +426,7 @@ static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 
 static int dm_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
 {
-	struct dm_group *grp = vma->vm_private_data;
+	struct dm_group *grp = dm_vma_group(vma);
 
 	return grp && grp->seg ? -dm_seg_may_split(grp->seg, addr) : 0;
 }
@@ -407,7 +434,7 @@ static int dm_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
 static int dm_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
 			  unsigned long end, unsigned long newflags)
 {
-	struct dm_group *grp = vma->vm_private_data;
+	struct dm_group *grp = dm_vma_group(vma);
 
 	if (!grp || !grp->seg)
 		return 0;
@@ -465,7 +492,7 @@ static int dm_access_copy(const struct dm_backing *b, void *arg)
 static int dm_vm_access(struct vm_area_struct *vma, unsigned long addr,
 			void *buf, int len, int write)
 {
-	struct dm_group *grp = vma->vm_private_data;
+	struct dm_group *grp = dm_vma_group(vma);
 	struct dm_access_args a = { .off = addr & ~PAGE_MASK,
 				    .buf = buf,
 				    .write = write };

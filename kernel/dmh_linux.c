@@ -3,7 +3,7 @@
  * The host interface (core/dm_host.h) in the Linux kernel: memory, locks,
  * jiffies, and translations.  A translation is loaded with
  * vmf_insert_pfn_prot() for the faulting page only, and removed with
- * unmap_mapping_range() on the driver's own address_space at the mapping's
+ * unmap_mapping_pages() on the driver's own address_space at the mapping's
  * private file offsets, which needs no lock of the owning process and so
  * works from inside another process's fault.
  */
@@ -192,7 +192,7 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 		return fc;
 	prot = dm_cache_prot(vmf->vma->vm_page_prot, b.cache);
 	/* device memory is never encrypted memory (SME/SEV guests) */
-	if (b.kind == DM_BK_PFN && !pfn_valid(b.pfn))
+	if (b.kind == DM_BK_PFN && (b.io || !pfn_valid(b.pfn)))
 		prot = pgprot_decrypted(prot);
 	ret = vmf_insert_pfn_prot(vmf->vma, page, dm_backing_pfn(&b), prot);
 	if (ret == VM_FAULT_NOPAGE)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# vm-check.sh [stock|debug] -- owns: the kernel host's test run.  Builds
-# devmap.ko and the dmtest driver against Debian's kernel (or the cached
-# debug kernel), the static test programs (64- and 32-bit), an initramfs,
-# boots it in QEMU and prints the guest's TAP.  Skips loudly (TAP SKIP)
-# when the packages it needs cannot be installed.
+# vm-check.sh [stock|debug|RELEASE] -- owns: the kernel host's test run.
+# Builds devmap.ko and the dmtest driver against one of Debian's kernels
+# (stock: the newest non-RT one; RELEASE: that one, as `uname -r` names it,
+# see scripts/vm/kernel.sh --list) or the cached debug kernel, the static
+# test programs (64- and 32-bit), an initramfs, boots it in QEMU and prints
+# the guest's TAP.  Skips loudly (TAP SKIP) when the packages it needs
+# cannot be installed or the kernel is not installed.
 set -uo pipefail
 flavour=${1:-stock}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,6 +27,8 @@ if [ "$flavour" = debug ]; then
 	"$repo/scripts/vm/debug-kernel.sh" "$build" >&2 || fail "debug kernel build failed"
 else
 	"$repo/scripts/vm/deps.sh" >&2 || skip "missing packages (see above)"
+	"$repo/scripts/vm/kernel.sh" "$flavour" >/dev/null ||
+		skip "kernel $flavour not installed (see above)"
 fi
 kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
 	"$repo"/drivers/*.c 2>"$out/kmod.log") ||
@@ -50,7 +54,7 @@ echo "-t $stress_s${STRESS_SEED:+ -s $STRESS_SEED}" >"$out/stress.conf"
 	"$kdir"/*.ko "$out/dmtest_user" "$out/dmtest_user32" "$out/xx_user" \
 	"$out/drivers_user" "$out/attack_user" "$out/unplug_user" ||
 	fail "initramfs build failed"
-args=(--timeout 180)
+args=(--kernel "$flavour" --timeout 180)
 [ "$flavour" = debug ] && args=(--debug --build-dir "$build" --timeout 600)
 "$repo/scripts/vm/run.sh" "${args[@]}" "$out/initramfs.cpio.gz" "$out/guest.log"
 rc=$?

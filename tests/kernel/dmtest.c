@@ -20,6 +20,7 @@
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include "dm_probes.h" /* devmap's kernel API probes, for dmt_present */
 #include "dmtest.h"
 
 struct dmt_ctx {
@@ -256,6 +257,29 @@ static int dmt_close(dev_t dev, int flag, int otyp, cred_t *credp)
 	return 0;
 }
 
+/* Is there a present PTE at @va of @vma?  (mmap_lock held) */
+static int dmt_pte_present(struct vm_area_struct *vma, unsigned long va)
+{
+#ifdef HAVE_FOLLOW_PFNMAP
+	struct follow_pfnmap_args args = { .vma = vma, .address = va };
+
+	if (follow_pfnmap_start(&args))
+		return 0; /* fails unless a present entry is there */
+	follow_pfnmap_end(&args);
+	return 1;
+#else
+	spinlock_t *ptl;
+	pte_t *ptep;
+	int present = 0;
+
+	if (!follow_pte(vma->vm_mm, va, &ptep, &ptl)) {
+		present = pte_present(*ptep);
+		pte_unmap_unlock(ptep, ptl);
+	}
+	return present;
+#endif
+}
+
 /*
  * Test instrument, Linux-specific: is there a present PTE at @va in
  * process @pid?  (/proc/PID/pagemap does not walk VM_PFNMAP mappings.)
@@ -266,8 +290,6 @@ static int dmt_present(int pid, unsigned long va)
 	struct task_struct *task = get_pid_task(p, PIDTYPE_PID);
 	struct vm_area_struct *vma;
 	struct mm_struct *mm;
-	spinlock_t *ptl;
-	pte_t *ptep;
 	int present = -1;
 
 	put_pid(p);
@@ -279,13 +301,8 @@ static int dmt_present(int pid, unsigned long va)
 		return -1;
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, va);
-	if (vma) {
-		present = 0;
-		if (!follow_pte(mm, va, &ptep, &ptl)) {
-			present = pte_present(*ptep);
-			pte_unmap_unlock(ptep, ptl);
-		}
-	}
+	if (vma)
+		present = dmt_pte_present(vma, va);
 	mmap_read_unlock(mm);
 	mmput(mm);
 	return present;
