@@ -7,6 +7,9 @@
 #                 kernel and on a debug kernel (KASAN, lockdep, kmemleak)
 #   make vm-check / vm-check-debug   only the kernel suites
 #   make kmod     build devmap.ko against the installed kernel headers
+#   make dkms-install / dkms-remove   (root) devmap.ko for every installed
+#                 kernel with Debian's DKMS, rebuilt on kernel upgrades
+#   make dkms-check   test the DKMS install, out-of-tree driver and VM load
 #   make bench    the benchmarks (VM and callgrind); see docs/performance.md
 #   make stress   the randomized multi-process stress alone in a VM:
 #                 make stress [SEED=N] [DURATION=SECONDS] [KERNEL=stock|debug]
@@ -35,7 +38,7 @@ LIB := $(BUILD)/libdmsim.a
 SAN_LIB := $(BUILD)/san/libdmsim.a
 
 .PHONY: all check check-unit demo demo-sim deps install-man bench format clean kmod vm-check \
-	vm-check-debug stress
+	vm-check-debug stress dkms-install dkms-remove dkms-check
 all: $(TESTS) $(BUILD)/sim_demo
 
 $(BUILD)/sim_demo: demo/sim_demo.c $(LIB) $(HDRS)
@@ -92,6 +95,15 @@ stress:
 kmod:
 	@scripts/vm/deps.sh
 	@scripts/kmod.sh stock $(BUILD)
+
+dkms-install:
+	@scripts/dkms.sh install
+
+dkms-remove:
+	@scripts/dkms.sh remove
+
+dkms-check:
+	@scripts/run-tests.sh scripts/dkms-check.sh
 
 deps:
 	@scripts/deps.sh

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# deps.sh [--debug] -- owns: the host packages the QEMU test harness needs.
-# Installs missing Debian packages when run as root; otherwise prints the
-# apt-get command to run and exits 2. Silent when everything is present.
+# deps.sh [--debug|--dkms] -- owns: the host packages the QEMU test harness
+# needs (--dkms: only Debian's dkms, for make dkms-install).  Installs
+# missing Debian packages when run as root; otherwise prints the apt-get
+# command to run and exits 2. Silent when everything is present.
 set -euo pipefail
 
 pkgs=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
       cpio gzip gcc gcc-multilib make)
 case "${1:-}" in
     --debug) pkgs+=(linux-source bc flex bison libelf-dev libssl-dev dwarves) ;;
+    --dkms) pkgs=(dkms) ;;
     "") ;;
-    *) echo "usage: $0 [--debug]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--debug|--dkms]" >&2; exit 64 ;;
 esac
 
 missing=()

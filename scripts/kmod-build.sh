@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# kmod-build.sh KBUILD OUTDIR [MODULE_SOURCE...] -- owns: building devmap.ko
+# (kernel/ plus the portable core) and the given extra module sources
+# (Solaris-style drivers) against the kernel build tree KBUILD, out of tree,
+# in OUTDIR (sources linked in, objects never in the source tree).  Runs the
+# API probes (kernel/probe.sh) once per kernel build tree.  Called by
+# scripts/kmod.sh (the VM kernels) and by dkms.conf (DKMS, any kernel).
+set -euo pipefail
+usage='usage: kmod-build.sh KBUILD OUTDIR [MODULE_SOURCE...]'
+kbuild=${1:?$usage}
+dir=$(realpath -m "${2:?$usage}")
+shift 2
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+mkdir -p "$dir/core"
+ln -sfn "$repo/include" "$dir/include"
+ln -sfn "$repo/kernel/include" "$dir/kernel-include"
+for f in "$repo"/kernel/*.c "$repo"/kernel/*.h "$repo"/kernel/Kbuild; do
+	ln -sf "$f" "$dir/"
+done
+for f in "$repo"/core/*.c "$repo"/core/*.h; do ln -sf "$f" "$dir/core/"; done
+extra=()
+for src in "$@"; do
+	ln -sf "$(realpath "$src")" "$dir/"
+	for h in "$(dirname "$(realpath "$src")")"/*.h; do
+		[ -e "$h" ] && ln -sf "$h" "$dir/"
+	done
+	extra+=("$(basename "${src%.c}").o")
+done
+printf 'obj-m += %s\n' "${extra[@]}" >"$dir/Kbuild.extra"
+if [ ! -f "$dir/dm_probes.h" ] || [ "$(cat "$dir/probed" 2>/dev/null)" != "$kbuild" ]; then
+	"$repo/kernel/probe.sh" "$kbuild" "$dir"
+	echo "$kbuild" >"$dir/probed"
+fi
+make -s -C "$kbuild" M="$dir" modules >&2
