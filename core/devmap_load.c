@@ -279,6 +279,17 @@ uintptr_t dm_handle_uvaddr(const struct devmap_handle *dhp)
 }
 
 /**
+ * dm_handle_uoff() - the user (mmap) offset where a handle starts
+ * @dhp: the handle
+ *
+ * Return: the offset; unlike the address it never changes (mremap).
+ */
+offset_t dm_handle_uoff(const struct devmap_handle *dhp)
+{
+	return dhp->dh_uoff;
+}
+
+/**
  * dm_handle_host() - the host's object of the mapping a handle is in
  * @dhp: the handle
  *

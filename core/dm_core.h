@@ -166,6 +166,15 @@ int dm_seg_setprot(struct dm_seg *seg, uintptr_t addr, size_t len, uint_t prot);
  */
 void dm_seg_revoke(struct dm_seg *seg);
 
+/*
+ * mremap moved [old, old + len) of @seg to @addr (the host has moved the
+ * translations): the handles there follow.  0, or EINVAL (nothing changed)
+ * when the range holds no handle or cuts one.  dm_seg_offaddr() says where
+ * the page at user offset @off is now (0: nowhere).
+ */
+int dm_seg_move(struct dm_seg *seg, uintptr_t old, uintptr_t addr, size_t len);
+uintptr_t dm_seg_offaddr(struct dm_seg *seg, offset_t off);
+
 /* The host's object given in dm_map_req.host / dm_seg_dup(). */
 void *dm_seg_host(const struct dm_seg *seg);
 
@@ -197,6 +206,7 @@ faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
 struct as *dm_handle_as(const struct devmap_handle *dhp);
 void *dm_handle_host(const struct devmap_handle *dhp);
 uintptr_t dm_handle_uvaddr(const struct devmap_handle *dhp);
+offset_t dm_handle_uoff(const struct devmap_handle *dhp);
 
 /*
  * Debugger access (Linux vm_ops->access) to the page at @addr of @seg:

@@ -100,7 +100,7 @@ struct dm_group {
 	struct dev_info *dip; /* holds a reference */
 	const struct dm_group *parent; /* forked from (a key, never used) */
 	struct address_space *mapping;
-	unsigned long va_start; /* where vm_pgoff is the slot's first */
+	offset_t map_off; /* the mmap offset at the slot's first page */
 	struct dm_slot *slot; /* NULL until the driver accepted the mmap */
 };
 

@@ -10,6 +10,15 @@
  * mapping (and copies of it made by fork) and nothing else.  VMAs are
  * VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_WIPEONFORK: fork
  * copies no translation, so a child starts with none on every kernel.
+ *
+ * The per-VMA lock (FAULT_FLAG_VMA_LOCK, 6.4 on): the kernel calls a file
+ * VMA's ->fault under it only when vm_ops has ->map_pages (6.12's
+ * vmf_can_call_fault); devmap has none on purpose, so every devmap fault
+ * is retried under the mmap_lock and runs there, as on 6.1.  The path
+ * would hold under the VMA lock alone too (it needs only the VMA to stay,
+ * takes the core's own locks, and dm_release_fault_lock() drops whichever
+ * lock it came with before a wait), but the core's callers (drivers'
+ * devmap_access) were written for Solaris' address-space lock.
  */
 #include <linux/compat.h>
 #include <linux/io.h>
@@ -255,7 +264,7 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 	/* before the driver runs: its callbacks may unload (no slot yet:
 	 * nothing of this mapping can be loaded, nothing to zap) */
 	grp->mapping = file->f_mapping;
-	grp->va_start = vma->vm_start;
+	grp->map_off = req.off;
 	req.host = grp;
 	err = dm_seg_map(grp->dmm->as, &req);
 	if (err) {
@@ -295,7 +304,7 @@ static struct dm_group *dm_fork_group(struct dm_group *parent,
 	if (!grp)
 		return NULL;
 	grp->mapping = parent->mapping;
-	grp->va_start = parent->va_start;
+	grp->map_off = parent->map_off;
 	dm_slot_get(parent->slot);
 	grp->slot = parent->slot;
 	if (parent->seg) {
@@ -443,10 +452,29 @@ static int dm_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
 					  VM_EXEC));
 }
 
-/* Moving a devmap mapping would orphan its private offsets: refuse. */
+/*
+ * mremap moved a piece (MREMAP_MAYMOVE, same size; growing is refused by
+ * VM_DONTEXPAND): the kernel has moved the page table entries and keeps
+ * the file offsets, so unloads still find the piece; the core moves its
+ * handles, with their valid bits and context ownership.  The old piece is
+ * closed afterwards and finds no handle left to unmap.  A move that cuts a
+ * handle is refused (EINVAL) and the kernel moves everything back.
+ */
 static int dm_vm_mremap(struct vm_area_struct *vma)
 {
-	return -EINVAL;
+	struct dm_group *grp = dm_vma_group(vma);
+	uintptr_t old;
+	offset_t off;
+
+	if (!grp || !grp->seg)
+		return 0; /* dead: it raises SIGBUS wherever it is */
+	off = grp->map_off +
+	      ((offset_t)(vma->vm_pgoff - dm_slot_pgoff(grp->slot)) << PAGE_SHIFT);
+	old = dm_seg_offaddr(grp->seg, off);
+	if (!old)
+		return -EINVAL;
+	return -dm_seg_move(grp->seg, old, vma->vm_start,
+			    vma->vm_end - vma->vm_start);
 }
 
 struct dm_access_args {

@@ -209,14 +209,14 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 void dmh_unload(struct devmap_handle *dhp, size_t soff, size_t len)
 {
 	struct dm_group *grp = dm_handle_host(dhp);
-	uintptr_t va = dm_handle_uvaddr(dhp) + soff;
 	const struct dm_slot *slot = READ_ONCE(grp->slot);
+	offset_t off = dm_handle_uoff(dhp) + (offset_t)soff - grp->map_off;
 
 	if (!slot || !len)
 		return;
+	/* by offset, not address: a moved (mremap) piece keeps its offsets */
 	unmap_mapping_pages(grp->mapping,
-			    dm_slot_pgoff(slot) +
-				    ((va - grp->va_start) >> PAGE_SHIFT),
+			    dm_slot_pgoff(slot) + (pgoff_t)(off >> PAGE_SHIFT),
 			    DIV_ROUND_UP(len, PAGE_SIZE), true);
 }
 

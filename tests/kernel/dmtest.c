@@ -44,6 +44,7 @@ struct dmt_state {
 	bool fail_dup;
 	clock_t hold;
 	int ctx_pages; /* for new mappings */
+	bool eintr_on_signal; /* as a driver sleeping in cv_wait_sig would */
 };
 
 static struct dmt_state *dmt;
@@ -91,6 +92,10 @@ static int dmt_access(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	if (dmt->fail_pid == current->tgid) {
 		mutex_exit(&dmt->lock);
 		return EIO;
+	}
+	if (dmt->eintr_on_signal && signal_pending(current)) {
+		mutex_exit(&dmt->lock);
+		return EINTR;
 	}
 	mutex_exit(&dmt->lock);
 	if (!pvtp)
@@ -343,6 +348,12 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		dmt->fail_pid = 0;
 		dmt->hold = 0;
 		dmt->ctx_pages = 1;
+		dmt->eintr_on_signal = false;
+		mutex_exit(&dmt->lock);
+		return 0;
+	case DMT_EINTR_ON_SIGNAL:
+		mutex_enter(&dmt->lock);
+		dmt->eintr_on_signal = arg != 0;
 		mutex_exit(&dmt->lock);
 		return 0;
 	case DMT_SET_CTX_PAGES:

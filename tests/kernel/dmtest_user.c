@@ -151,10 +151,64 @@ static void test_mmap_rules(void)
 	int unmaps = stats(fd).unmaps;
 	void *moved = mremap(va, 2 * P, 2 * P, MREMAP_MAYMOVE | MREMAP_FIXED,
 			     (char *)va + 64 * P);
-	ok(moved == MAP_FAILED, "mremap of a devmap mapping is refused");
+	ok(moved == MAP_FAILED, "mremap across two VMAs (after mprotect) is refused");
 	ok(stats(fd).unmaps == unmaps && *(volatile uint32_t *)va == 0,
 	   "... and the mapping is intact, no devmap_unmap called");
 	munmap(va, 2 * P);
+	close(fd);
+}
+
+/*
+ * mremap that moves a mapping (same size): translations, valid bits and
+ * context ownership move with it, and a switch afterwards still revokes
+ * the old owner at its new address.  Growing stays refused; a move that
+ * would cut a handle is refused and moves nothing.
+ */
+static void test_mremap_move(void)
+{
+	int fd = dev_open(), unmaps, status;
+	volatile uint32_t *va = map(fd, 2 * P, RW, MAP_SHARED, 0), *to;
+	char *target = (char *)va + 256 * P;
+	pid_t pid;
+
+	ioctl(fd, DMT_RESET, 0);
+	va[0] = 0xa11ce001;
+	unmaps = stats(fd).unmaps;
+	is((long)mremap((void *)va, 2 * P, 2 * P, MREMAP_MAYMOVE), (long)va,
+	   "mremap: MREMAP_MAYMOVE at the same size stays where it is");
+	to = mremap((void *)va, 2 * P, 2 * P, MREMAP_MAYMOVE | MREMAP_FIXED,
+		    target);
+	if (!ok(to == (void *)target, "mremap: MREMAP_FIXED moves the mapping")) {
+		munmap((void *)va, 2 * P);
+		close(fd);
+		return;
+	}
+	is(present(getpid(), (void *)to), 1,
+	   "mremap: the owner's translation moved with it");
+	is(to[0], 0xa11ce001, "mremap: the owner reads its context at the new address");
+	is(stats(fd).unmaps, unmaps, "mremap: no devmap_unmap for a move");
+	pid = fork();
+	if (pid == 0) {
+		int cfd = dev_open();
+		volatile uint32_t *b = map(cfd, P, RW, MAP_SHARED, 0);
+
+		b[0] = 0xb0b0b0b0; /* takes the context */
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	is(present(getpid(), (void *)to), 0,
+	   "mremap: a switch after the move revokes the old owner at the new address");
+	is(to[0], 0xa11ce001, "mremap: and it gets its own context back there");
+	errno = 0;
+	ok(mremap((void *)to, 2 * P, 3 * P, MREMAP_MAYMOVE) == MAP_FAILED,
+	   "mremap: growing is refused");
+	errno = 0;
+	ok(mremap((void *)to, P, P, MREMAP_MAYMOVE | MREMAP_FIXED,
+		  target + 64 * P) == MAP_FAILED &&
+		   errno == EINVAL,
+	   "mremap: moving part of a handle is refused (EINVAL)");
+	is(to[0], 0xa11ce001, "mremap: ... and the mapping is where it was");
+	munmap((void *)to, 2 * P);
 	close(fd);
 }
 
@@ -507,6 +561,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "model") == 0)
 		goto done;
 	test_mmap_rules();
+	test_mremap_move();
 	test_pingpong(2, 200, 0);
 	test_pingpong(8, 400, 0);
 	test_pingpong(4, 100, 1);

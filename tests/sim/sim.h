@@ -116,6 +116,7 @@ int sim_mmap(struct sim_proc *p, dev_t dev, offset_t off, size_t len,
 int sim_mmap_ro(struct sim_proc *p, dev_t dev, offset_t off, size_t len,
 		uint_t prot, uint_t flags, uintptr_t *vap);
 int sim_munmap(struct sim_proc *p, uintptr_t va, size_t len);
+int sim_mremap(struct sim_proc *p, uintptr_t old, size_t len, uintptr_t new);
 int sim_mprotect(struct sim_proc *p, uintptr_t va, size_t len, uint_t prot);
 
 /*

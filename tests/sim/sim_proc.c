@@ -221,6 +221,54 @@ int sim_munmap(struct sim_proc *p, uintptr_t va, size_t len)
 	return 0;
 }
 
+/* Take @v out of @p's list and put it back at @start, in order. */
+static void sim_vma_move(struct sim_proc *p, struct sim_vma *v, uintptr_t start)
+{
+	struct sim_vma **pp;
+
+	for (pp = &p->vmas; *pp != v; pp = &(*pp)->next)
+		;
+	*pp = v->next;
+	v->end = start + (v->end - v->start);
+	v->start = start;
+	for (pp = &p->vmas; *pp && (*pp)->start < start; pp = &(*pp)->next)
+		;
+	v->next = *pp;
+	*pp = v;
+}
+
+/*
+ * mremap(old, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, new) of a range of
+ * one mapping, as Linux does it: the target is unmapped, the VMA and its
+ * page table entries move, then the core is told; if it refuses, they
+ * move back.  EFAULT when the range is not within one mapping.
+ */
+int sim_mremap(struct sim_proc *p, uintptr_t old, size_t len, uintptr_t new)
+{
+	uintptr_t end = old + len;
+	struct sim_vma *v;
+	int err;
+
+	if (((old | new | len) & PAGEOFFSET) || len == 0 ||
+	    (new < end && old < new + len))
+		return EINVAL;
+	sim_unmap_range(p, new, new + len);
+	pthread_rwlock_wrlock(&p->mmu);
+	sim_vma_isolate(p, old, end);
+	for (v = p->vmas; v && !(v->start == old && v->end == end);
+	     v = v->next)
+		;
+	err = v ? 0 : EFAULT;
+	if (v) {
+		sim_vma_move(p, v, new);
+		err = dm_seg_move(v->seg, old, new, len);
+		if (err)
+			sim_vma_move(p, v, old);
+	}
+	pthread_rwlock_unlock(&p->mmu);
+	return err;
+}
+
 int sim_mprotect(struct sim_proc *p, uintptr_t va, size_t len, uint_t prot)
 {
 	uintptr_t end = va + (btopr(len) << PAGESHIFT);
