@@ -3,9 +3,11 @@
 #   make demo     the demo: processes sharing QEMU's edu card (in a VM)
 #   make demo-sim the same idea on the simulated host, no VM
 #   make check    run every test suite: the core on the simulated host
-#                 (plain and ASan+UBSan) and devmap.ko in QEMU on Debian's
-#                 kernel and on a debug kernel (KASAN, lockdep, kmemleak)
-#   make vm-check / vm-check-debug   only the kernel suites
+#                 (plain and ASan+UBSan) and devmap.ko in QEMU on each of
+#                 Debian's kernels (6.1, 6.12, standard and PREEMPT_RT) and
+#                 on a debug kernel (6.12 with KASAN, lockdep, kmemleak)
+#   make vm-check [KERNEL=release]   one kernel suite (default: stock)
+#   make vm-check-all / vm-check-debug   every kernel suite / the debug one
 #   make kmod     build devmap.ko against the installed kernel headers
 #   make dkms-install / dkms-remove   (root) devmap.ko for every installed
 #                 kernel with Debian's DKMS, rebuilt on kernel upgrades
@@ -38,7 +40,7 @@ LIB := $(BUILD)/libdmsim.a
 SAN_LIB := $(BUILD)/san/libdmsim.a
 
 .PHONY: all check check-unit demo demo-sim deps install-man bench format clean kmod vm-check \
-	vm-check-debug stress dkms-install dkms-remove dkms-check
+	vm-check-all vm-check-debug stress dkms-install dkms-remove dkms-check
 all: $(TESTS) $(BUILD)/sim_demo
 
 $(BUILD)/sim_demo: demo/sim_demo.c $(LIB) $(HDRS)
@@ -77,13 +79,17 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB) $(HDRS)
 check: deps
 	@$(MAKE) --no-print-directory $(TESTS) $(SAN_TESTS)
 	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS) scripts/lint.sh \
-		"scripts/vm-check.sh stock" "scripts/vm-check.sh debug"
+		scripts/vm-check-all.sh
 
 bench:
 	@scripts/bench.sh
 
+# KERNEL=<release> (scripts/vm/kernel.sh --list) runs that one
 vm-check:
-	@scripts/run-tests.sh "scripts/vm-check.sh stock"
+	@scripts/run-tests.sh "scripts/vm-check.sh $(or $(KERNEL),stock)"
+
+vm-check-all:
+	@scripts/run-tests.sh scripts/vm-check-all.sh
 
 vm-check-debug:
 	@scripts/run-tests.sh "scripts/vm-check.sh debug"

@@ -17,8 +17,6 @@ probe HAVE_VM_FLAGS_SET '#include <linux/mm.h>' \
 	'struct vm_area_struct *v = NULL; vm_flags_mod(v, VM_IO, 0);'
 probe HAVE_RELEASE_FAULT_LOCK '#include <linux/mm.h>' \
 	'struct vm_fault *f = NULL; release_fault_lock(f);'
-probe HAVE_FOLLOW_PFNMAP '#include <linux/mm.h>' \
-	'struct follow_pfnmap_args a = { 0 }; if (!follow_pfnmap_start(&a)) follow_pfnmap_end(&a);'
 probe HAVE_CLASS_CREATE_ONE_ARG '#include <linux/device/class.h>' \
 	'struct class *c = class_create("x"); (void)c;'
 

@@ -33,7 +33,7 @@ fi
 mkdir -p "$out"
 if [ "$flavour" = debug ]; then
 	"$repo/scripts/vm/deps.sh" --debug >&2 || skip "missing packages (see above)"
-	"$repo/scripts/vm/debug-kernel.sh" "$build" >&2 || fail "debug kernel build failed"
+	"$repo/scripts/vm/debug-kernel.sh" >&2 || fail "debug kernel build failed"
 else
 	"$repo/scripts/vm/deps.sh" >&2 || skip "missing packages (see above)"
 fi
@@ -49,7 +49,7 @@ echo "-t $duration${SEED:+ -s $SEED}${WORKERS:+ -n $WORKERS}" >"$out/stress.conf
 	fail "initramfs build failed"
 # boot, the stress, its watchdog at the end (30 s), and slack for TCG
 args=(--timeout $((duration + 180)))
-[ "$flavour" = debug ] && args=(--debug --build-dir "$build" --timeout $((duration + 480)))
+[ "$flavour" = debug ] && args=(--debug --timeout $((duration + 480)))
 "$repo/scripts/vm/run.sh" "${args[@]}" "$out/initramfs.cpio.gz" "$out/guest.log"
 rc=$?
 seed=$(sed -n 's/^# seed=\([0-9]*\).*/\1/p' "$out/guest.log" | head -n 1)

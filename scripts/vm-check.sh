@@ -6,11 +6,14 @@
 # test programs (64- and 32-bit), an initramfs, boots it in QEMU and prints
 # the guest's TAP.  Skips loudly (TAP SKIP) when the packages it needs
 # cannot be installed or the kernel is not installed.
+# DEVMAP_INSTALLED=/usr/src/devmap-<version> (make dkms-install): test the
+# devmap.ko DKMS installed for RELEASE instead, with the drivers built
+# against that installed devmap as any out-of-tree driver is (devmap.mk).
 set -uo pipefail
 flavour=${1:-stock}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${DEVMAP_BUILD_DIR:-$repo/build}
-out=$build/vm/$flavour
+out=$build/vm/$flavour${DEVMAP_INSTALLED:+-installed}
 skip() {
 	echo "ok 1 # SKIP $flavour kernel suite: $*"
 	echo "1..1"
@@ -24,15 +27,32 @@ fail() {
 mkdir -p "$out"
 if [ "$flavour" = debug ]; then
 	"$repo/scripts/vm/deps.sh" --debug >&2 || skip "missing packages (see above)"
-	"$repo/scripts/vm/debug-kernel.sh" "$build" >&2 || fail "debug kernel build failed"
+	"$repo/scripts/vm/debug-kernel.sh" >&2 || fail "debug kernel build failed"
 else
 	"$repo/scripts/vm/deps.sh" >&2 || skip "missing packages (see above)"
 	"$repo/scripts/vm/kernel.sh" "$flavour" >/dev/null ||
 		skip "kernel $flavour not installed (see above)"
 fi
-kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
-	"$repo"/drivers/*.c 2>"$out/kmod.log") ||
-	{ cat "$out/kmod.log" >&2; fail "module build failed"; }
+if [ -n "${DEVMAP_INSTALLED:-}" ]; then
+	kdir=$out/installed
+	rm -rf "$kdir"
+	mkdir -p "$kdir"
+	ko=$(ls "/lib/modules/$flavour/updates/dkms/devmap.ko"* 2>/dev/null | head -n1)
+	[ -n "$ko" ] || fail "no DKMS-installed devmap.ko for $flavour"
+	case $ko in *.xz) xz -dc "$ko" >"$kdir/devmap.ko" ;; *) cp "$ko" "$kdir/devmap.ko" ;; esac
+	for f in "$repo/tests/kernel/dmtest.c" "$repo"/drivers/*.c; do
+		ln -s "$f" "$kdir/"
+		echo "obj-m += $(basename "${f%.c}").o"
+	done >"$kdir/Kbuild"
+	ln -s "$repo"/tests/kernel/*.h "$repo"/drivers/*.h "$kdir/"
+	printf 'ccflags-y += -Werror\ninclude %s/devmap.mk\n' "$DEVMAP_INSTALLED" >>"$kdir/Kbuild"
+	make -s -C "/lib/modules/$flavour/build" M="$kdir" modules >"$out/kmod.log" 2>&1 ||
+		{ cat "$out/kmod.log" >&2; fail "driver build against $DEVMAP_INSTALLED failed"; }
+else
+	kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
+		"$repo"/drivers/*.c 2>"$out/kmod.log") ||
+		{ cat "$out/kmod.log" >&2; fail "module build failed"; }
+fi
 cc_flags=(-static -O2 -Wall -Wextra -Werror -I"$repo/tests/kernel" -I"$repo/drivers")
 gcc "${cc_flags[@]}" -o "$out/dmtest_user" "$repo/tests/kernel/dmtest_user.c" &&
 	gcc -m32 "${cc_flags[@]}" -o "$out/dmtest_user32" "$repo/tests/kernel/dmtest_user.c" &&
@@ -55,7 +75,7 @@ echo "-t $stress_s${STRESS_SEED:+ -s $STRESS_SEED}" >"$out/stress.conf"
 	"$out/drivers_user" "$out/attack_user" "$out/unplug_user" ||
 	fail "initramfs build failed"
 args=(--kernel "$flavour" --timeout 180)
-[ "$flavour" = debug ] && args=(--debug --build-dir "$build" --timeout 600)
+[ "$flavour" = debug ] && args=(--debug --timeout 600)
 "$repo/scripts/vm/run.sh" "${args[@]}" "$out/initramfs.cpio.gz" "$out/guest.log"
 rc=$?
 [ $rc -eq 0 ] || echo "# guest log: $out/guest.log" >&2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# debug-kernel.sh BUILD_DIR -- owns: the cached debug test kernel.
+# debug-kernel.sh -- owns: the cached debug test kernel.
 # Builds Debian's linux-source (newest /usr/src/linux-source-*.tar.xz) as
-# tinyconfig + scripts/vm/debug.config into BUILD_DIR/debug-kernel/linux-source-*,
+# tinyconfig + scripts/vm/debug.config into the cache (kernel.sh
+# --debug-dir, outside the clone)/linux-source-*, removing older trees,
 # then bzImage, modules (for Module.symvers) and modules_prepare so that
 # out-of-tree modules build with `make -C <tree> M=<dir> modules`.
 # Cached: rebuilds only when the bzImage is missing or the stamp (hash of
@@ -11,9 +12,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 fragment=$here/debug.config
 
-(($# == 1)) || { echo "usage: $0 BUILD_DIR" >&2; exit 64; }
-mkdir -p "$1"
-out=$(cd "$1" && pwd)/debug-kernel
+(($# == 0)) || { echo "usage: $0" >&2; exit 64; }
+out=$("$here/kernel.sh" --debug-dir)
+mkdir -p "$out"
 
 log() { printf '[debug-kernel %s] %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -32,6 +33,7 @@ rm -f "$stamp"
 
 mkdir -p "$out"
 if [[ ! -f "$tree/Makefile" || "$(cat "$out/tarball" 2>/dev/null)" != "$(stat -c '%n %s %Y' "$tarball")" ]]; then
+    find "$out" -mindepth 1 -maxdepth 1 -type d -name 'linux-source-*' -exec rm -rf {} +
     log "extracting $tarball"
     rm -rf "$tree"
     tar -C "$out" -xf "$tarball"

@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# deps.sh [--debug|--dkms] -- owns: the host packages the QEMU test harness
-# needs (--dkms: only Debian's dkms, for make dkms-install).  Installs
-# missing Debian packages when run as root; otherwise prints the apt-get
-# command to run and exits 2. Silent when everything is present.
+# deps.sh [--debug|--kernels|--kernel-images|--dkms] -- owns: the host
+# packages the QEMU test harness needs: QEMU, busybox and Debian's default
+# kernel with headers; --debug adds the newest kernel source Debian offers
+# bookworm (the debug kernel is built from it) and its build tools;
+# --kernels every kernel flavour a bookworm user runs (6.1 and 6.12,
+# standard and PREEMPT_RT, by Debian's metapackages) with headers;
+# --kernel-images prints those image metapackages and exits; --dkms only
+# Debian's dkms, for make dkms-install.  Installs missing Debian packages
+# when run as root; otherwise prints the apt-get command to run and exits
+# 2. Silent when everything is present.
 set -euo pipefail
 
+images=(linux-image-amd64 linux-image-rt-amd64 linux-image-6.12-amd64
+        linux-image-6.12-rt-amd64)
 pkgs=(qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
       cpio gzip gcc gcc-multilib make)
 case "${1:-}" in
-    --debug) pkgs+=(linux-source bc flex bison libelf-dev libssl-dev dwarves) ;;
+    --debug) pkgs+=(linux-source-6.12 bc flex bison libelf-dev libssl-dev dwarves) ;;
+    --kernels) for i in "${images[@]}"; do pkgs+=("$i" "${i/image/headers}"); done ;;
+    --kernel-images) printf '%s\n' "${images[@]}"; exit 0 ;;
     --dkms) pkgs=(dkms) ;;
     "") ;;
-    *) echo "usage: $0 [--debug|--dkms]" >&2; exit 64 ;;
+    *) echo "usage: $0 [--debug|--kernels|--kernel-images|--dkms]" >&2; exit 64 ;;
 esac
 
 missing=()

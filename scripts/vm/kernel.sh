@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# kernel.sh [stock|debug|RELEASE|--list] [BUILD_DIR] -- owns: which kernel
+# kernel.sh [stock|debug|RELEASE|--list|--of PKG|--debug-dir] -- owns: which kernel
 # the VM tests use.  Prints shell-evaluable KVER=, VMLINUZ=, KBUILD= (kbuild
 # dir for out-of-tree modules: make -C "$KBUILD" M=<dir> modules).
 # Use: eval "$(kernel.sh stock)".
 #   --list: every installed Debian kernel (/boot/vmlinuz-RELEASE with
 #          /usr/src/linux-headers-RELEASE), one release a line, oldest first.
 #   RELEASE: that one (as `uname -r` names it).
+#   --of PKG: the release a kernel image metapackage (linux-image-amd64...)
+#          stands for, if it is installed with its headers; else exit 2.
 #   stock: the newest of them that is not PREEMPT_RT.
-#   debug: the tree built by debug-kernel.sh under BUILD_DIR/debug-kernel
-#          (BUILD_DIR defaults to $DEVMAP_BUILD_DIR, else <repo>/build).
+#   debug: the tree debug-kernel.sh built in the cache, --debug-dir:
+#          $DEVMAP_CACHE/debug-kernel (default ~/.cache/devmap), outside
+#          any clone, so a fresh clone on the same machine reuses it.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 flavour=${1:-stock}
-build=$(realpath -m "${2:-${DEVMAP_BUILD_DIR:-$here/../../build}}")
+debug_dir=${DEVMAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/devmap}/debug-kernel
 
 installed() {
     find /boot -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed 's/^vmlinuz-//' | sort -V |
@@ -33,10 +35,26 @@ stock)
     vmlinuz=/boot/vmlinuz-$kver
     kbuild=/usr/src/linux-headers-$kver
     ;;
+--debug-dir)
+    echo "$debug_dir"
+    exit 0
+    ;;
+--of)
+    # the metapackage depends on linux-image-RELEASE (= version)
+    dep=$(dpkg-query -W -f='${Depends}' "${2:?usage: kernel.sh --of PKG}" 2>/dev/null || true)
+    rel=${dep%%[ ,|]*}
+    rel=${rel#linux-image-}
+    if [[ -z "$rel" ]] || ! installed | grep -xF -- "$rel" >/dev/null; then
+        echo "kernel.sh: $2 is not installed with its headers" >&2
+        exit 2
+    fi
+    echo "$rel"
+    exit 0
+    ;;
 debug)
-    kbuild=$(find "$build/debug-kernel/" -mindepth 1 -maxdepth 1 -type d -name 'linux-source-*' 2>/dev/null | sort -V | tail -n1)
-    if [[ -z "$kbuild" || ! -f "$build/debug-kernel/stamp" || ! -f "$kbuild/arch/x86/boot/bzImage" ]]; then
-        echo "kernel.sh: no debug kernel under $build/debug-kernel; run debug-kernel.sh $build" >&2
+    kbuild=$(find "$debug_dir/" -mindepth 1 -maxdepth 1 -type d -name 'linux-source-*' 2>/dev/null | sort -V | tail -n1)
+    if [[ -z "$kbuild" || ! -f "$debug_dir/stamp" || ! -f "$kbuild/arch/x86/boot/bzImage" ]]; then
+        echo "kernel.sh: no debug kernel under $debug_dir; run debug-kernel.sh" >&2
         exit 2
     fi
     kbuild=$(cd "$kbuild" && pwd)

@@ -9,8 +9,7 @@
 # (BUG:/KASAN, WARNING:, lockdep, kmemleak, Oops, Call Trace, panic...) in LOG;
 # 2 = setup problem; 64 = usage.
 # Options:
-#   --debug            boot the debug kernel (BUILD_DIR/debug-kernel)
-#   --build-dir DIR    BUILD_DIR for --debug (default $DEVMAP_BUILD_DIR or <repo>/build)
+#   --debug            boot the debug kernel (debug-kernel.sh, kernel.sh debug)
 #   --kernel KVER      boot that installed Debian kernel instead (see kernel.sh)
 #   --timeout SECS     hard limit for the guest, then it is killed (default 300)
 #   --device SPEC      QEMU -device SPEC (repeatable); any --device/--object/--no-devices
@@ -25,14 +24,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit "${1:-64}"; }
 
-accel=tcg flavour=stock timeout=300 mem=512 verbose=0 append='' build=''
+accel=tcg flavour=stock timeout=300 mem=512 verbose=0 append=''
 custom_dev=0
 devs=()
 while (($#)); do
     case "$1" in
     --debug) flavour=debug ;;
     --kernel) flavour=${2:?}; shift ;;
-    --build-dir) build=${2:?}; shift ;;
     --timeout) timeout=${2:?}; shift ;;
     --device) devs+=(-device "${2:?}"); custom_dev=1; shift ;;
     --object) devs+=(-object "${2:?}"); custom_dev=1; shift ;;
@@ -57,7 +55,7 @@ initramfs=$1 log=$2
                         -object memory-backend-ram,id=shm0,size=1M
                         -device ivshmem-plain,memdev=shm0)
 
-kernel_vars=$("$here/kernel.sh" "$flavour" ${build:+"$build"}) || exit 2
+kernel_vars=$("$here/kernel.sh" "$flavour") || exit 2
 # The debug kernel takes its CPUs from ACPI but not its PCI interrupt
 # routing, which is slow to evaluate under KASAN (see debug.config).
 [[ "$flavour" == debug ]] && append="acpi=noirq $append"

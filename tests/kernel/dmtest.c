@@ -20,7 +20,6 @@
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
-#include "dm_probes.h" /* devmap's kernel API probes, for dmt_present */
 #include "dmtest.h"
 
 struct dmt_ctx {
@@ -262,27 +261,24 @@ static int dmt_close(dev_t dev, int flag, int otyp, cred_t *credp)
 	return 0;
 }
 
-/* Is there a present PTE at @va of @vma?  (mmap_lock held) */
+static int dmt_pte_fn(pte_t *pte, unsigned long addr, void *data)
+{
+	*(int *)data = pte_present(ptep_get(pte));
+	return 0;
+}
+
+/*
+ * Is there a present PTE at @va of @vma?  (mmap_lock held.)  The walk
+ * allocates no page table and calls dmt_pte_fn only where one exists; the
+ * same call on every kernel, so the driver needs no probe of devmap's.
+ */
 static int dmt_pte_present(struct vm_area_struct *vma, unsigned long va)
 {
-#ifdef HAVE_FOLLOW_PFNMAP
-	struct follow_pfnmap_args args = { .vma = vma, .address = va };
-
-	if (follow_pfnmap_start(&args))
-		return 0; /* fails unless a present entry is there */
-	follow_pfnmap_end(&args);
-	return 1;
-#else
-	spinlock_t *ptl;
-	pte_t *ptep;
 	int present = 0;
 
-	if (!follow_pte(vma->vm_mm, va, &ptep, &ptl)) {
-		present = pte_present(*ptep);
-		pte_unmap_unlock(ptep, ptl);
-	}
+	apply_to_existing_page_range(vma->vm_mm, va & PAGE_MASK, PAGE_SIZE,
+				     dmt_pte_fn, &present);
 	return present;
-#endif
 }
 
 /*
