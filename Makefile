@@ -14,7 +14,7 @@
 #   make dkms-check   test the DKMS install, out-of-tree driver and VM load
 #   make bench    the benchmarks (VM and callgrind); see docs/performance.md
 #   make stress   the randomized multi-process stress alone in a VM:
-#                 make stress [SEED=N] [DURATION=SECONDS] [KERNEL=stock|debug]
+#                 make stress [SEED=N] [DURATION=SECONDS] [KERNEL=stock|debug|release]
 #   make format   reformat the C sources with .clang-format
 CC ?= cc
 BUILD ?= build
@@ -79,7 +79,7 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB) $(HDRS)
 check: deps
 	@$(MAKE) --no-print-directory $(TESTS) $(SAN_TESTS)
 	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS) scripts/lint.sh \
-		scripts/vm-check-all.sh
+		scripts/vm-check-all.sh scripts/dkms-check.sh
 
 bench:
 	@scripts/bench.sh

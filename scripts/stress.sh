@@ -7,7 +7,7 @@
 # Environment (make variables of the same names):
 #   SEED=N            replay a run (default: a new random seed, printed)
 #   DURATION=SECONDS  how long the stress runs (default 60)
-#   KERNEL=stock|debug  Debian's kernel or the debug kernel (default stock)
+#   KERNEL=stock|debug|RELEASE  Debian's newest non-RT kernel, the debug kernel, or that release (default stock)
 #   WORKERS=N         worker processes (default: the program's, 10)
 set -uo pipefail
 flavour=${KERNEL:-stock}
@@ -25,7 +25,6 @@ fail() {
 	echo "1..1"
 	exit 1
 }
-case $flavour in stock | debug) ;; *) fail "KERNEL must be stock or debug, not $flavour" ;; esac
 if ! [[ "$duration" =~ ^[0-9]+$ ]] || ((duration == 0)); then
 	fail "DURATION must be seconds, not $duration"
 fi
@@ -36,6 +35,8 @@ if [ "$flavour" = debug ]; then
 	"$repo/scripts/vm/debug-kernel.sh" >&2 || fail "debug kernel build failed"
 else
 	"$repo/scripts/vm/deps.sh" >&2 || skip "missing packages (see above)"
+	"$repo/scripts/vm/kernel.sh" "$flavour" >/dev/null ||
+		fail "KERNEL must be stock, debug or a release of kernel.sh --list, not $flavour"
 fi
 # the same module set as vm-check.sh, so the two share one module build
 kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
@@ -48,7 +49,7 @@ echo "-t $duration${SEED:+ -s $SEED}${WORKERS:+ -n $WORKERS}" >"$out/stress.conf
 	"$kdir"/{devmap,dmtest,kmctx,xx}.ko "$out/stress_user" "$out/stress.conf" ||
 	fail "initramfs build failed"
 # boot, the stress, its watchdog at the end (30 s), and slack for TCG
-args=(--timeout $((duration + 180)))
+args=(--kernel "$flavour" --timeout $((duration + 180)))
 [ "$flavour" = debug ] && args=(--debug --timeout $((duration + 480)))
 "$repo/scripts/vm/run.sh" "${args[@]}" "$out/initramfs.cpio.gz" "$out/guest.log"
 rc=$?
