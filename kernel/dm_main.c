@@ -21,7 +21,6 @@ MODULE_PARM_DESC(handle_bytes, "bytes of a one-page devmap handle");
 module_param(mapping_bytes, uint, 0444);
 MODULE_PARM_DESC(mapping_bytes, "bytes of a mapping besides its handles");
 
-
 static int dm_fs_init_fs_context(struct fs_context *fc)
 {
 	return init_pseudo(fc, DEVMAP_MAGIC) ? 0 : -ENOMEM;

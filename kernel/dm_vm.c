@@ -93,8 +93,7 @@ static struct dm_mm *dm_mm_find(struct dm_mm_bucket *b,
  * forked from @parent or new (NULL).  Returns NULL without memory, or
  * when the device is gone.
  */
-static struct dm_group *dm_group_new(struct mm_struct *mm,
-				     struct dev_info *dip,
+static struct dm_group *dm_group_new(struct mm_struct *mm, struct dev_info *dip,
 				     const struct dm_group *parent)
 {
 	struct dm_mm_bucket *b = dm_mm_bucket(mm);
@@ -355,7 +354,8 @@ static void dm_vm_open(struct vm_area_struct *vma)
 		vma->vm_private_data = child;
 	} else {
 		dm_slot_get(grp->slot);
-		vma->vm_private_data = (void *)((unsigned long)grp->slot | DM_DEAD);
+		vma->vm_private_data =
+			(void *)((unsigned long)grp->slot | DM_DEAD);
 	}
 }
 
@@ -469,7 +469,8 @@ static int dm_vm_mremap(struct vm_area_struct *vma)
 	if (!grp || !grp->seg)
 		return 0; /* dead: it raises SIGBUS wherever it is */
 	off = grp->map_off +
-	      ((offset_t)(vma->vm_pgoff - dm_slot_pgoff(grp->slot)) << PAGE_SHIFT);
+	      ((offset_t)(vma->vm_pgoff - dm_slot_pgoff(grp->slot))
+	       << PAGE_SHIFT);
 	old = dm_seg_offaddr(grp->seg, off);
 	if (!old)
 		return -EINVAL;

@@ -107,7 +107,8 @@ int dmh_cond_wait_until(dmh_cond_t *c, dmh_mutex_t *m, clock_t deadline,
 		if (timeout <= 0)
 			return ETIMEDOUT;
 	}
-	prepare_to_wait(c, &wait, killable ? TASK_KILLABLE : TASK_INTERRUPTIBLE);
+	prepare_to_wait(c, &wait,
+			killable ? TASK_KILLABLE : TASK_INTERRUPTIBLE);
 	mutex_unlock(m);
 	timeout = schedule_timeout(timeout);
 	finish_wait(c, &wait);

@@ -278,16 +278,18 @@ static void test_partial_munmap(const char *kind, size_t cut_off)
 	for (i = 0; i < 3; i++)
 		if ((size_t)i * P != cut_off)
 			left += present(getpid(), (char *)a + i * P) != 0;
-	snprintf(name, sizeof(name),
-		 "partial munmap (%s): the old owner keeps no translation on surviving context pages",
-		 kind);
+	snprintf(
+		name, sizeof(name),
+		"partial munmap (%s): the old owner keeps no translation on surviving context pages",
+		kind);
 	is(left, 0, name);
 	for (i = 0; i < 3; i++)
 		if ((size_t)i * P != cut_off && a[i * P / 4] == 0xbbbb0100)
 			left++;
-	snprintf(name, sizeof(name),
-		 "partial munmap (%s): the old owner never reads the new owner's context",
-		 kind);
+	snprintf(
+		name, sizeof(name),
+		"partial munmap (%s): the old owner never reads the new owner's context",
+		kind);
 	is(left, 0, name);
 	snprintf(name, sizeof(name),
 		 "partial munmap (%s): the new owner's context is intact",

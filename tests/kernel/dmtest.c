@@ -70,7 +70,8 @@ static int dmt_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
 		       dmt->owner->pages * DMT_PAGE); /* save */
 	}
 	if (dmt->owner != ctx) {
-		memcpy(dmt->dev, ctx->regs, ctx->pages * DMT_PAGE); /* restore */
+		memcpy(dmt->dev, ctx->regs,
+		       ctx->pages * DMT_PAGE); /* restore */
 		dmt->stats.switches++;
 	}
 	dmt->owner = ctx;
@@ -105,8 +106,8 @@ static int dmt_access(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	return devmap_default_access(dhp, pvtp, off, len, type, rw);
 }
 
-static struct dmt_ctx *dmt_ctx_new(devmap_cookie_t dhp, int pages,
-				   offset_t off, size_t len)
+static struct dmt_ctx *dmt_ctx_new(devmap_cookie_t dhp, int pages, offset_t off,
+				   size_t len)
 {
 	struct dmt_ctx *ctx = kmem_zalloc(sizeof(*ctx), KM_SLEEP);
 
@@ -199,8 +200,8 @@ static void dmt_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	mutex_enter(&dmt->lock);
 	if (ctx->pages > 1) {
 		dmt->stats.unmaps++;
-		dmt_unmap_pattern(ctx, off, len, new_dhp1, new_pvtp1,
-				  new_dhp2, new_pvtp2);
+		dmt_unmap_pattern(ctx, off, len, new_dhp1, new_pvtp1, new_dhp2,
+				  new_pvtp2);
 		mutex_exit(&dmt->lock);
 		kmem_free(ctx, sizeof(*ctx));
 		return;

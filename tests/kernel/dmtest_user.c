@@ -151,7 +151,8 @@ static void test_mmap_rules(void)
 	int unmaps = stats(fd).unmaps;
 	void *moved = mremap(va, 2 * P, 2 * P, MREMAP_MAYMOVE | MREMAP_FIXED,
 			     (char *)va + 64 * P);
-	ok(moved == MAP_FAILED, "mremap across two VMAs (after mprotect) is refused");
+	ok(moved == MAP_FAILED,
+	   "mremap across two VMAs (after mprotect) is refused");
 	ok(stats(fd).unmaps == unmaps && *(volatile uint32_t *)va == 0,
 	   "... and the mapping is intact, no devmap_unmap called");
 	munmap(va, 2 * P);
@@ -178,14 +179,16 @@ static void test_mremap_move(void)
 	   "mremap: MREMAP_MAYMOVE at the same size stays where it is");
 	to = mremap((void *)va, 2 * P, 2 * P, MREMAP_MAYMOVE | MREMAP_FIXED,
 		    target);
-	if (!ok(to == (void *)target, "mremap: MREMAP_FIXED moves the mapping")) {
+	if (!ok(to == (void *)target,
+		"mremap: MREMAP_FIXED moves the mapping")) {
 		munmap((void *)va, 2 * P);
 		close(fd);
 		return;
 	}
 	is(present(getpid(), (void *)to), 1,
 	   "mremap: the owner's translation moved with it");
-	is(to[0], 0xa11ce001, "mremap: the owner reads its context at the new address");
+	is(to[0], 0xa11ce001,
+	   "mremap: the owner reads its context at the new address");
 	is(stats(fd).unmaps, unmaps, "mremap: no devmap_unmap for a move");
 	pid = fork();
 	if (pid == 0) {

@@ -327,11 +327,20 @@ static int generic_warnings; /* benign allocation-failure warnings */
 
 /* Kernel report lines: the same expression as scripts/vm/run.sh. */
 static const char *const report_words[] = {
-	"BUG:", "WARNING:", "possible circular locking",
-	"possible recursive locking", "inconsistent lock state",
-	"unreferenced object", "Oops", "kernel BUG", "Call Trace:",
-	"general protection fault", "Kernel panic", "UBSAN:",
-	"blocked for more than", "detected stall",
+	"BUG:",
+	"WARNING:",
+	"possible circular locking",
+	"possible recursive locking",
+	"inconsistent lock state",
+	"unreferenced object",
+	"Oops",
+	"kernel BUG",
+	"Call Trace:",
+	"general protection fault",
+	"Kernel panic",
+	"UBSAN:",
+	"blocked for more than",
+	"detected stall",
 };
 
 /* Frames of devmap and its drivers in a stack dump. */
@@ -471,10 +480,12 @@ static void walk_done(const char *name, int points, int injected, double t0)
 	if (points >= MAX_POINTS)
 		bad("%s: capped at %d points", name, MAX_POINTS);
 	if (!points && !why[0])
-		ok(1, "fail-nth %s: no injection point on the path (it allocates nothing)",
+		ok(1,
+		   "fail-nth %s: no injection point on the path (it allocates nothing)",
 		   name);
 	else
-		ok(!why[0], "fail-nth %s: %d injection points, each a clean error%s%s",
+		ok(!why[0],
+		   "fail-nth %s: %d injection points, each a clean error%s%s",
 		   name, points, why[0] ? ": " : "", why);
 	why[0] = 0;
 }
@@ -515,8 +526,8 @@ static void walk_attach(const char *name, const char *dev)
 		if (!err && !exists(dev)) {
 			/* a PCI probe failed: clean unless nothing failed */
 			if (!hit)
-				bad("attach %s: n=%d: loaded without %s",
-				    name, n, dev);
+				bad("attach %s: n=%d: loaded without %s", name,
+				    n, dev);
 			failures++;
 		}
 		if (!err) {
@@ -587,9 +598,9 @@ static void walk_mmap(void)
 		for (int i = 1; i >= 0; i--) {
 			uint32_t want = 0x5eed0000u | (i << 12) | n;
 
-			e = set_word(va + i * P, want) ? "a signal" :
-							 check_word(va + i * P,
-								    want);
+			e = set_word(va + i * P, want) ?
+				    "a signal" :
+				    check_word(va + i * P, want);
 			if (e)
 				bad("mmap: n=%d: page %d: %s", n, i, e);
 		}
@@ -599,8 +610,8 @@ static void walk_mmap(void)
 	}
 	s = dmt_stats(fd);
 	if (s.maps != s.unmaps)
-		bad("mmap: devmap_map called %d times, devmap_unmap %d",
-		    s.maps, s.unmaps);
+		bad("mmap: devmap_map called %d times, devmap_unmap %d", s.maps,
+		    s.unmaps);
 	close(fd);
 	walk_done("mmap", n - 1, failures, t0);
 }
@@ -722,8 +733,8 @@ static void walk_fault(const char *name, int page)
 				       what);
 		failures += c == 'B';
 		if (check_word(va, 0x9a4e0000u | n))
-			bad("%s: n=%d: the parent's context was lost: %s",
-			    name, n, check_word(va, 0x9a4e0000u | n));
+			bad("%s: n=%d: the parent's context was lost: %s", name,
+			    n, check_word(va, 0x9a4e0000u | n));
 		if (c == 'N' || why[0] || too_slow(n, t0))
 			break;
 	}
@@ -766,7 +777,7 @@ static void walk_fork(void)
 			if (s0 || s1)
 				_exit(s0 == SIGBUS && s1 == SIGBUS ? 3 : 4);
 			_exit(v[0] == (0xf0c1000u | n) &&
-				      v[1] == (0xf0c0000u | n) ?
+					      v[1] == (0xf0c0000u | n) ?
 				      0 :
 				      5);
 		}
@@ -856,8 +867,8 @@ static void walk_munmap(const char *name, int first, int count)
 		}
 		munmap(va, 4 * P);
 		if (maps_any(DMT_DEV))
-			bad("%s: n=%d: pages left after the final munmap",
-			    name, n);
+			bad("%s: n=%d: pages left after the final munmap", name,
+			    n);
 		if (!hit || why[0] || too_slow(n, t0))
 			break;
 	}

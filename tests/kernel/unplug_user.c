@@ -76,8 +76,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
-	r = fd < 0 ? MAP_FAILED :
-		     mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	r = fd < 0 ?
+		    MAP_FAILED :
+		    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (!ok(r != MAP_FAILED, "unplug: " DEV " maps")) {
 		printf("1..%d\n", ntests);
 		return 1;

@@ -250,13 +250,12 @@ int sim_mremap(struct sim_proc *p, uintptr_t old, size_t len, uintptr_t new)
 	int err;
 
 	if (((old | new | len) & PAGEOFFSET) || len == 0 ||
-	    (new < end && old < new + len))
+	    (new < end &&old < new + len))
 		return EINVAL;
 	sim_unmap_range(p, new, new + len);
 	pthread_rwlock_wrlock(&p->mmu);
 	sim_vma_isolate(p, old, end);
-	for (v = p->vmas; v && !(v->start == old && v->end == end);
-	     v = v->next)
+	for (v = p->vmas; v && !(v->start == old && v->end == end); v = v->next)
 		;
 	err = v ? 0 : EFAULT;
 	if (v) {

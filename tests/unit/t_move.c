@@ -40,7 +40,8 @@ static void test_move(void)
 	sim_mmap(b, XX_DEV, 0, NPG * P, RW, MAP_SHARED, &vb);
 	for (pg = 0; pg < NPG; pg++)
 		sim_write32(a, va + (uintptr_t)pg * P, 0xa0 + pg);
-	is(loaded(a, va), NPG, "mremap_moves_ownership: A owns, every page loaded");
+	is(loaded(a, va), NPG,
+	   "mremap_moves_ownership: A owns, every page loaded");
 
 	switches = xx_counters.switches;
 	is(sim_mremap(a, va, NPG * P, FAR), 0,
@@ -50,8 +51,10 @@ static void test_move(void)
 	ok(sim_pte(a, va) == NULL,
 	   "mremap_moves_ownership: nothing is left at the old address");
 	for (pg = 0; pg < NPG; pg++)
-		own += sim_read32(a, FAR + (uintptr_t)pg * P, &sig) == 0xa0u + pg;
-	is(own, NPG, "mremap_moves_ownership: A reads its registers at the new address");
+		own += sim_read32(a, FAR + (uintptr_t)pg * P, &sig) ==
+		       0xa0u + pg;
+	is(own, NPG,
+	   "mremap_moves_ownership: A reads its registers at the new address");
 	is(xx_counters.switches, switches,
 	   "mremap_moves_ownership: ... without a context switch (still the owner)");
 
@@ -59,7 +62,8 @@ static void test_move(void)
 	is(loaded(a, FAR), 0,
 	   "mremap_moves_ownership: B's switch revokes A at the new address");
 	v = sim_read32(a, FAR, &sig);
-	is(v, 0xa0, "mremap_moves_ownership: A's next access gets its own context back");
+	is(v, 0xa0,
+	   "mremap_moves_ownership: A's next access gets its own context back");
 
 	is(sim_mremap(a, FAR + P, P, FAR + 8 * P), EINVAL,
 	   "mremap_refuses_cutting_a_handle: moving one page of a 3-page handle");
