@@ -24,51 +24,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "dmtest.h"
+#include "dmtest_user.h"
+#include "ktap.h"
 
-#define DEV "/dev/dmtest0"
 #define P DMT_PAGE
 #define RW (PROT_READ | PROT_WRITE)
 /* a slot of private offsets is 64 GiB; the first few are all a test uses */
 #define FEW_SLOTS (4ULL << 36)
-
-static int ntests, nfailed;
-
-static int ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++ntests, name);
-	nfailed += !cond;
-	fflush(stdout);
-	return cond;
-}
-
-static int is(long got, long want, const char *name)
-{
-	if (!ok(got == want, name))
-		printf("#   got %ld, want %ld\n", got, want);
-	return got == want;
-}
-
-static int dev_open(void)
-{
-	int fd = open(DEV, O_RDWR);
-
-	if (fd < 0) {
-		perror(DEV);
-		exit(2);
-	}
-	return fd;
-}
-
-static int present(pid_t pid, const void *va)
-{
-	struct dmt_present pr = { .pid = pid, .va = (unsigned long)va };
-	int fd = dev_open();
-
-	ioctl(fd, DMT_PRESENT, &pr);
-	close(fd);
-	return pr.present;
-}
 
 /* The file offset /proc/self/maps shows for the mapping at @va. */
 static unsigned long long maps_offset(const void *va)

@@ -24,39 +24,11 @@
 #include <linux/futex.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "dmtest.h"
+#include "dmtest_user.h"
+#include "ktap.h"
 
-#define DEV "/dev/dmtest0"
 #define P DMT_PAGE
 #define RW (PROT_READ | PROT_WRITE)
-
-static int ntests, nfailed;
-
-static int ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++ntests, name);
-	nfailed += !cond;
-	fflush(stdout);
-	return cond;
-}
-
-static int is(long got, long want, const char *name)
-{
-	if (!ok(got == want, name))
-		printf("#   got %ld, want %ld\n", got, want);
-	return got == want;
-}
-
-static int dev_open(void)
-{
-	int fd = open(DEV, O_RDWR);
-
-	if (fd < 0) {
-		perror(DEV);
-		exit(2);
-	}
-	return fd;
-}
 
 static struct dmt_stats stats(int fd)
 {
@@ -70,17 +42,6 @@ static struct dmt_stats stats(int fd)
 static void *map(int fd, size_t len, int prot, int flags, off_t off)
 {
 	return mmap(NULL, len, prot, flags, fd, off);
-}
-
-/* Has process @pid a valid translation at @va?  (Asked of the driver.) */
-static int present(pid_t pid, const void *va)
-{
-	struct dmt_present pr = { .pid = pid, .va = (unsigned long)va };
-	int fd = dev_open();
-
-	ioctl(fd, DMT_PRESENT, &pr);
-	close(fd);
-	return pr.present;
 }
 
 /* Run @fn in a child; returns the signal that killed it, or 0. */

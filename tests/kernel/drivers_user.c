@@ -23,18 +23,9 @@
 #include "kmctx.h"
 #include "mdlegacy.h"
 #include "mregion.h"
+#include "ktap.h"
 
 #define RW (PROT_READ | PROT_WRITE)
-
-static int ntests, nfailed;
-
-static int ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++ntests, name);
-	nfailed += !cond;
-	fflush(stdout);
-	return cond;
-}
 
 static void *map_dev(const char *path, size_t len, int *fdp)
 {

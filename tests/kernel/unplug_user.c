@@ -23,18 +23,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "xx.h"
+#include "ktap.h"
 
 #define DEV "/dev/xx0"
-
-static int ntests, nfailed;
-
-static int ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++ntests, name);
-	nfailed += !cond;
-	fflush(stdout);
-	return cond;
-}
 
 static sigjmp_buf jb;
 

@@ -19,19 +19,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "xx.h"
+#include "ktap.h"
 
 #define DEV "/dev/xx0"
 #define NPROC 8
 #define ROUNDS 400
-
-static int ntests, nfailed;
-
-static void ok(int cond, const char *name)
-{
-	printf("%sok %d - %s\n", cond ? "" : "not ", ++ntests, name);
-	nfailed += !cond;
-	fflush(stdout);
-}
 
 static volatile uint32_t *xx_map(int *fdp)
 {
