@@ -8,6 +8,7 @@ check() { # CONDITION-EXIT-CODE NAME
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 	return "$1"
 }
+[ "$(nproc)" -ge 2 ]; check $? "the guest runs on several CPUs ($(nproc))"
 insmod /opt/devmap.ko; check $? "insmod devmap.ko"
 insmod /opt/dmtest.ko; check $? "insmod dmtest.ko (a Solaris-style driver)"
 [ -c /dev/dmtest0 ]; check $? "its minor node appears as /dev/dmtest0"
