@@ -79,7 +79,7 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_LIB) $(HDRS)
 check: deps
 	@$(MAKE) --no-print-directory $(TESTS) $(SAN_TESTS)
 	@scripts/run-tests.sh $(TESTS) $(SAN_TESTS) scripts/lint.sh \
-		scripts/vm-check-all.sh scripts/dkms-check.sh
+		scripts/header-check.sh scripts/vm-check-all.sh scripts/dkms-check.sh
 
 bench:
 	@scripts/bench.sh

@@ -47,15 +47,7 @@ struct dm_ctx {
 	struct as *hold_as;
 };
 
-/* Kernel memory from ddi_umem_alloc(9F). */
-enum dm_umem_type { DM_UMEM_KMEM, DM_UMEM_TRASH };
-struct ddi_umem_cookie {
-	void *cvaddr; /* DM_UMEM_TRASH: its one page */
-	size_t size;
-	enum dm_umem_type type;
-	unsigned int refcnt; /* the driver's + one per handle; umem lock */
-	bool freed; /* ddi_umem_free() done, memory still mapped */
-};
+/* struct ddi_umem_cookie is public: <sys/ddidevmap.h> */
 
 /* What backs a handle. */
 enum dm_dh_kind {

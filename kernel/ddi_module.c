@@ -61,12 +61,19 @@ static bool dm_instance_unref(struct dev_info *dip)
 	return last;
 }
 
+/* The Solaris file mode flags of an open file (open, ioctl, uio). */
+static int dm_fmode(struct file *file)
+{
+	return ((file->f_mode & FMODE_READ) ? FREAD : 0) |
+	       ((file->f_mode & FMODE_WRITE) ? FWRITE : 0) |
+	       ((file->f_flags & O_NONBLOCK) ? FNDELAY : 0);
+}
+
 static int dm_open_file(struct inode *inode, struct file *file)
 {
 	struct dm_driver *drv =
 		container_of(inode->i_cdev, struct dm_driver, cdev);
-	int flag = ((file->f_mode & FMODE_READ) ? FREAD : 0) |
-		   ((file->f_mode & FMODE_WRITE) ? FWRITE : 0);
+	int flag = dm_fmode(file);
 	struct dm_open *op = kzalloc(sizeof(*op), GFP_KERNEL);
 	struct dev_info *dip;
 	int err;
@@ -126,8 +133,7 @@ static long dm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct dm_open *op = file->private_data;
 	int mode = (in_compat_syscall() ? DDI_MODEL_ILP32 : DDI_MODEL_LP64) |
-		   ((file->f_mode & FMODE_READ) ? FREAD : 0) |
-		   ((file->f_mode & FMODE_WRITE) ? FWRITE : 0);
+		   dm_fmode(file);
 	int rval = 0, err;
 
 	if (op->drv->cb->cb_ioctl == nodev || READ_ONCE(op->dip->gone))
@@ -139,10 +145,58 @@ static long dm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return err ? -err : rval;
 }
 
+/*
+ * read(2)/write(2): the driver's read(9E)/write(9E) with a uio of one user
+ * iovec at the file position.  What moved is returned even when the
+ * driver then failed; only a transfer that moved nothing returns its error.
+ */
+static ssize_t dm_rw(struct file *file, char __user *buf, size_t count,
+		     loff_t *ppos, enum uio_rw rw)
+{
+	struct dm_open *op = file->private_data;
+	int (*entry)(dev_t dev, struct uio * uiop, cred_t * credp) =
+		rw == UIO_READ ? op->drv->cb->cb_read : op->drv->cb->cb_write;
+	struct iovec iov = { .iov_base = buf, .iov_len = count };
+	struct uio uio = {
+		.uio_iov = &iov,
+		.uio_iovcnt = 1,
+		.uio_loffset = *ppos,
+		.uio_segflg = UIO_USERSPACE,
+		.uio_fmode = dm_fmode(file),
+		.uio_resid = count, /* at most MAX_RW_COUNT */
+	};
+	ssize_t moved;
+	int err;
+
+	if (!entry || entry == nodev || READ_ONCE(op->dip->gone))
+		return -ENXIO; /* nodev, or a removed device */
+	if (dm_is_stub((const void *)entry))
+		return 0; /* nulldev */
+	err = entry(op->dev, &uio, (cred_t *)current_cred());
+	moved = count - uio.uio_resid;
+	if (moved)
+		*ppos = uio.uio_loffset;
+	return moved || !err ? moved : -err;
+}
+
+static ssize_t dm_read(struct file *file, char __user *buf, size_t count,
+		       loff_t *ppos)
+{
+	return dm_rw(file, buf, count, ppos, UIO_READ);
+}
+
+static ssize_t dm_write(struct file *file, const char __user *buf, size_t count,
+			loff_t *ppos)
+{
+	return dm_rw(file, (char __user *)buf, count, ppos, UIO_WRITE);
+}
+
 const struct file_operations dm_fops = {
 	.owner = THIS_MODULE,
 	.open = dm_open_file,
 	.release = dm_release,
+	.read = dm_read,
+	.write = dm_write,
 	.unlocked_ioctl = dm_ioctl,
 	.compat_ioctl = dm_ioctl,
 	.mmap = dm_mmap,
@@ -268,7 +322,6 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 	mutex_unlock(&dip->map_lock);
 	return 0;
 }
-
 
 /*
  * The device of an instance is going (PCI removal, unbind, unload): no

@@ -2,10 +2,18 @@
 /*
  * The rest of the DDI shim a Solaris driver needs: instances, soft state,
  * kmem, cmn_err, condition variables, register access through
- * ddi_regs_map_setup and ddi_get/ddi_put, copyin/copyout and time.
+ * ddi_regs_map_setup and ddi_get/ddi_put, copyin/copyout, uio, time, the
+ * process and properties.
+ *
+ * Properties: Linux has no driver.conf, so a node's properties are the
+ * PCI identity illumos' PCI nexus gives every PCI node (vendor-id,
+ * device-id, ...), then the device's firmware properties (ACPI _DSD or
+ * devicetree, through the device property API; DDI_PROP_NOTPROM skips
+ * them).  A pseudo node has none.  Every property is an int.
  */
 #include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/property.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -188,7 +196,8 @@ int cv_wait_sig(kcondvar_t *cvp, kmutex_t *mp)
 EXPORT_SYMBOL_GPL(cv_wait_sig);
 
 /* Returns -1 on timeout, else the ticks left. */
-clock_t cv_reltimedwait(kcondvar_t *cvp, kmutex_t *mp, clock_t delta, int res)
+clock_t cv_reltimedwait(kcondvar_t *cvp, kmutex_t *mp, clock_t delta,
+			time_res_t res)
 {
 	long left = dm_cv_sleep(cvp, mp, TASK_UNINTERRUPTIBLE,
 				delta > 0 ? delta : 0);
@@ -196,6 +205,28 @@ clock_t cv_reltimedwait(kcondvar_t *cvp, kmutex_t *mp, clock_t delta, int res)
 	return left ? left : -1;
 }
 EXPORT_SYMBOL_GPL(cv_reltimedwait);
+
+/**
+ * cv_reltimedwait_sig() - wait for a condition, a signal or a time
+ * @cvp: the condition variable
+ * @mp: the mutex the caller holds; released while waiting
+ * @delta: longest wait, in clock ticks
+ * @res: timer resolution; ignored (a tick is the resolution)
+ *
+ * Return: 0 when a signal is pending, -1 when the time ran out, else the
+ * ticks left.
+ */
+clock_t cv_reltimedwait_sig(kcondvar_t *cvp, kmutex_t *mp, clock_t delta,
+			    time_res_t res)
+{
+	long left =
+		dm_cv_sleep(cvp, mp, TASK_INTERRUPTIBLE, delta > 0 ? delta : 0);
+
+	if (signal_pending(current))
+		return 0;
+	return left ? left : -1;
+}
+EXPORT_SYMBOL_GPL(cv_reltimedwait_sig);
 
 void cv_signal(kcondvar_t *cvp)
 {
@@ -239,7 +270,7 @@ static bool dm_acc_merging(const ddi_device_acc_attr_t *attr)
  *
  * Return: the pfn, as legacy mmap(9E) entry points return it.
  */
-unsigned long hat_getkpfnum(caddr_t addr)
+pfn_t hat_getkpfnum(caddr_t addr)
 {
 	if (is_vmalloc_addr(addr))
 		return vmalloc_to_pfn(addr);
@@ -398,3 +429,225 @@ void delay(clock_t ticks)
 	schedule_timeout_uninterruptible(ticks);
 }
 EXPORT_SYMBOL_GPL(delay);
+
+/* hz: clock ticks per second, as Solaris' variable */
+const int hz = HZ;
+EXPORT_SYMBOL_GPL(hz);
+
+/**
+ * ddi_get_pid() - the process of the calling thread
+ *
+ * Return: its process ID (thread group ID) as the initial PID namespace
+ * sees it, the one ID space Solaris has.
+ */
+pid_t ddi_get_pid(void)
+{
+	return task_tgid_nr(current);
+}
+EXPORT_SYMBOL_GPL(ddi_get_pid);
+
+/**
+ * uiomove() - move data between a kernel buffer and a uio's buffers
+ * @address: the kernel buffer
+ * @nbytes: bytes to move at most
+ * @rwflag: UIO_READ: from @address to the uio; UIO_WRITE: the other way
+ * @uio_p: the uio; its iovecs, offset and residue advance by what moved
+ *
+ * Return: 0, or EFAULT when a user buffer cannot be reached (the uio then
+ * stands after what moved before).
+ */
+int uiomove(void *address, size_t nbytes, enum uio_rw rwflag, uio_t *uio_p)
+{
+	char *kaddr = address;
+
+	while (nbytes && uio_p->uio_resid > 0 && uio_p->uio_iovcnt > 0) {
+		iovec_t *iov = uio_p->uio_iov;
+		size_t cnt = min_t(size_t, iov->iov_len, nbytes);
+		void *ubuf = (void __force *)iov->iov_base;
+		unsigned long left = 0;
+
+		if (!cnt) {
+			uio_p->uio_iov++;
+			uio_p->uio_iovcnt--;
+			continue;
+		}
+		if (uio_p->uio_segflg == UIO_SYSSPACE)
+			memcpy(rwflag == UIO_READ ? ubuf : kaddr,
+			       rwflag == UIO_READ ? kaddr : ubuf, cnt);
+		else if (rwflag == UIO_READ)
+			left = copy_to_user(iov->iov_base, kaddr, cnt);
+		else
+			left = copy_from_user(kaddr, iov->iov_base, cnt);
+		if (left)
+			return EFAULT;
+		iov->iov_base += cnt;
+		iov->iov_len -= cnt;
+		uio_p->uio_resid -= cnt;
+		uio_p->uio_loffset += cnt;
+		kaddr += cnt;
+		nbytes -= cnt;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(uiomove);
+
+enum dm_pci_prop {
+	DM_VENDOR,
+	DM_DEVICE,
+	DM_SUBVENDOR,
+	DM_SUBSYSTEM,
+	DM_REV,
+	DM_CLASS
+};
+static const char *const dm_pci_props[] = {
+	[DM_VENDOR] = "vendor-id",
+	[DM_DEVICE] = "device-id",
+	[DM_SUBVENDOR] = "subsystem-vendor-id",
+	[DM_SUBSYSTEM] = "subsystem-id",
+	[DM_REV] = "revision-id",
+	[DM_CLASS] = "class-code",
+};
+
+/* A node's property @name (see the top of this file). */
+static bool dm_prop_lookup(dev_info_t *dip, int flags, const char *name,
+			   int *valp)
+{
+	struct pci_dev *pdev = dip->pdev;
+	u32 v;
+
+	if (!pdev)
+		return false;
+	switch (match_string(dm_pci_props, ARRAY_SIZE(dm_pci_props), name)) {
+	case DM_VENDOR:
+		v = pdev->vendor;
+		break;
+	case DM_DEVICE:
+		v = pdev->device;
+		break;
+	case DM_SUBVENDOR:
+		v = pdev->subsystem_vendor;
+		break;
+	case DM_SUBSYSTEM:
+		v = pdev->subsystem_device;
+		break;
+	case DM_REV:
+		v = pdev->revision;
+		break;
+	case DM_CLASS:
+		v = pdev->class;
+		break;
+	default:
+		if (flags & DDI_PROP_NOTPROM ||
+		    device_property_read_u32(&pdev->dev, name, &v))
+			return false;
+	}
+	*valp = v;
+	return true;
+}
+
+/**
+ * ddi_prop_op() - look a property up, for prop_op(9E) and the other calls
+ * @dev: device number; not used (every minor has its node's properties)
+ * @dip: the device node
+ * @prop_op: PROP_LEN, PROP_LEN_AND_VAL_BUF, PROP_LEN_AND_VAL_ALLOC or
+ *	     PROP_EXISTS
+ * @mod_flags: DDI_PROP_* flags: DDI_PROP_NOTPROM, DDI_PROP_CANSLEEP
+ * @name: the property
+ * @valuep: PROP_LEN_AND_VAL_BUF: the buffer; PROP_LEN_AND_VAL_ALLOC: a
+ *	    caddr_t * that receives memory from kmem_alloc(9F)
+ * @lengthp: the buffer's length in, the property's length out
+ *
+ * Return: DDI_PROP_SUCCESS, DDI_PROP_NOT_FOUND, DDI_PROP_BUF_TOO_SMALL,
+ * DDI_PROP_NO_MEMORY or DDI_PROP_INVAL_ARG.
+ */
+int ddi_prop_op(dev_t dev, dev_info_t *dip, ddi_prop_op_t prop_op,
+		int mod_flags, char *name, caddr_t valuep, int *lengthp)
+{
+	int val, len = sizeof(val);
+	void *buf;
+
+	if (!dm_prop_lookup(dip, mod_flags, name, &val))
+		return DDI_PROP_NOT_FOUND;
+	switch (prop_op) {
+	case PROP_EXISTS:
+		return DDI_PROP_SUCCESS;
+	case PROP_LEN:
+		break;
+	case PROP_LEN_AND_VAL_BUF:
+		if (*lengthp < len) {
+			*lengthp = len;
+			return DDI_PROP_BUF_TOO_SMALL;
+		}
+		memcpy(valuep, &val, len);
+		break;
+	case PROP_LEN_AND_VAL_ALLOC:
+		buf = kmem_alloc(len, mod_flags & DDI_PROP_CANSLEEP ?
+					      KM_SLEEP :
+					      KM_NOSLEEP);
+		if (!buf)
+			return DDI_PROP_NO_MEMORY;
+		memcpy(buf, &val, len);
+		*(caddr_t *)valuep = buf;
+		break;
+	default:
+		return DDI_PROP_INVAL_ARG;
+	}
+	*lengthp = len;
+	return DDI_PROP_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(ddi_prop_op);
+
+/**
+ * ddi_prop_get_int() - an integer property, or a default
+ * @match_dev: device number; not used
+ * @dip: the device node
+ * @flags: DDI_PROP_* flags (DDI_PROP_NOTPROM: no firmware property)
+ * @name: the property
+ * @defvalue: what to return when the node has no such property
+ *
+ * Return: the property's value, or @defvalue.
+ */
+int ddi_prop_get_int(dev_t match_dev, dev_info_t *dip, uint_t flags, char *name,
+		     int defvalue)
+{
+	int val;
+
+	return dm_prop_lookup(dip, flags, name, &val) ? val : defvalue;
+}
+EXPORT_SYMBOL_GPL(ddi_prop_get_int);
+
+/**
+ * ddi_getprop() - an integer property, or a default (the older interface)
+ * @dev: device number; not used
+ * @dip: the device node
+ * @flags: DDI_PROP_* flags
+ * @name: the property
+ * @defvalue: what to return when the node has no such property
+ *
+ * Return: the property's value, or @defvalue.
+ */
+int ddi_getprop(dev_t dev, dev_info_t *dip, int flags, char *name, int defvalue)
+{
+	return ddi_prop_get_int(dev, dip, flags, name, defvalue);
+}
+EXPORT_SYMBOL_GPL(ddi_getprop);
+
+/**
+ * ddi_getlongprop() - a property's value in memory of its own
+ * @dev: device number; not used
+ * @dip: the device node
+ * @flags: DDI_PROP_* flags; DDI_PROP_CANSLEEP lets the allocation sleep
+ * @name: the property
+ * @valuep: a caddr_t *: receives the value, in memory the caller frees
+ *	    with kmem_free(9F)
+ * @lengthp: receives the value's length
+ *
+ * Return: as ddi_prop_op() with PROP_LEN_AND_VAL_ALLOC.
+ */
+int ddi_getlongprop(dev_t dev, dev_info_t *dip, int flags, char *name,
+		    caddr_t valuep, int *lengthp)
+{
+	return ddi_prop_op(dev, dip, PROP_LEN_AND_VAL_ALLOC, flags, name,
+			   valuep, lengthp);
+}
+EXPORT_SYMBOL_GPL(ddi_getlongprop);

@@ -14,7 +14,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mkdir -p "$dir/core"
 ln -sfn "$repo/include" "$dir/include"
 ln -sfn "$repo/kernel/include" "$dir/kernel-include"
-for f in "$repo"/kernel/*.c "$repo"/kernel/*.h "$repo"/kernel/Kbuild; do
+for f in "$repo"/kernel/*.c "$repo"/kernel/*.h "$repo"/kernel/*.mk "$repo"/kernel/Kbuild; do
 	ln -sf "$f" "$dir/"
 done
 for f in "$repo"/core/*.c "$repo"/core/*.h; do ln -sf "$f" "$dir/core/"; done
@@ -26,7 +26,10 @@ for src in "$@"; do
 	done
 	extra+=("$(basename "${src%.c}").o")
 done
-printf 'obj-m += %s\n' "${extra[@]}" >"$dir/Kbuild.extra"
+for o in "${extra[@]}"; do
+	# shellcheck disable=SC2016 # $(ddi-ccflags) is for make
+	printf 'obj-m += %s\nCFLAGS_%s += $(ddi-ccflags)\n' "$o" "$o"
+done >"$dir/Kbuild.extra"
 if [ ! -f "$dir/dm_probes.h" ] || [ "$(cat "$dir/probed" 2>/dev/null)" != "$kbuild" ]; then
 	"$repo/kernel/probe.sh" "$kbuild" "$dir"
 	echo "$kbuild" >"$dir/probed"

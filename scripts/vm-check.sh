@@ -40,7 +40,7 @@ if [ -n "${DEVMAP_INSTALLED:-}" ]; then
 	ko=$(ls "/lib/modules/$flavour/updates/dkms/devmap.ko"* 2>/dev/null | head -n1)
 	[ -n "$ko" ] || fail "no DKMS-installed devmap.ko for $flavour"
 	case $ko in *.xz) xz -dc "$ko" >"$kdir/devmap.ko" ;; *) cp "$ko" "$kdir/devmap.ko" ;; esac
-	for f in "$repo/tests/kernel/dmtest.c" "$repo"/drivers/*.c; do
+	for f in "$repo/tests/kernel/dmtest.c" "$repo/tests/kernel/dditest.c" "$repo"/drivers/*.c; do
 		ln -s "$f" "$kdir/"
 		echo "obj-m += $(basename "${f%.c}").o"
 	done >"$kdir/Kbuild"
@@ -50,7 +50,7 @@ if [ -n "${DEVMAP_INSTALLED:-}" ]; then
 		{ cat "$out/kmod.log" >&2; fail "driver build against $DEVMAP_INSTALLED failed"; }
 else
 	kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
-		"$repo"/drivers/*.c 2>"$out/kmod.log") ||
+		"$repo/tests/kernel/dditest.c" "$repo"/drivers/*.c 2>"$out/kmod.log") ||
 		{ cat "$out/kmod.log" >&2; fail "module build failed"; }
 fi
 cc_flags=(-static -O2 -Wall -Wextra -Werror -I"$repo/tests/kernel" -I"$repo/drivers")
@@ -59,7 +59,8 @@ gcc "${cc_flags[@]}" -o "$out/dmtest_user" "$repo/tests/kernel/dmtest_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/xx_user" "$repo/tests/kernel/xx_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/drivers_user" "$repo/tests/kernel/drivers_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/attack_user" "$repo/tests/kernel/attack_user.c" &&
-	gcc "${cc_flags[@]}" -o "$out/unplug_user" "$repo/tests/kernel/unplug_user.c" ||
+	gcc "${cc_flags[@]}" -o "$out/unplug_user" "$repo/tests/kernel/unplug_user.c" &&
+	gcc "${cc_flags[@]}" -o "$out/dditest_user" "$repo/tests/kernel/dditest_user.c" ||
 	fail "test program build failed"
 gcc "${cc_flags[@]}" -o "$out/failnth_user" "$repo/tests/kernel/failnth_user.c" ||
 	fail "failnth_user build failed"
@@ -72,7 +73,7 @@ echo "-t $stress_s${STRESS_SEED:+ -s $STRESS_SEED}" >"$out/stress.conf"
 	"$out/failnth_user" \
 	"$out/stress_user" "$out/stress.conf" \
 	"$kdir"/*.ko "$out/dmtest_user" "$out/dmtest_user32" "$out/xx_user" \
-	"$out/drivers_user" "$out/attack_user" "$out/unplug_user" ||
+	"$out/drivers_user" "$out/attack_user" "$out/unplug_user" "$out/dditest_user" ||
 	fail "initramfs build failed"
 args=(--kernel "$flavour" --timeout 180)
 [ "$flavour" = debug ] && args=(--debug --timeout 600)

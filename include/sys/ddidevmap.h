@@ -13,8 +13,21 @@
 
 /* A device mapping handle (one physically contiguous piece of a mapping). */
 typedef void *devmap_cookie_t;
-/* Kernel memory from ddi_umem_alloc(9F). */
+/*
+ * Kernel memory from ddi_umem_alloc(9F).  As in Solaris, a driver may cast
+ * the cookie to a struct ddi_umem_cookie and read cvaddr (the address
+ * ddi_umem_alloc returned) and size (the size it was asked for, rounded up
+ * to whole pages); the other members belong to devmap.
+ */
 typedef void *ddi_umem_cookie_t;
+enum dm_umem_type { DM_UMEM_KMEM, DM_UMEM_TRASH };
+struct ddi_umem_cookie {
+	void *cvaddr; /* DM_UMEM_TRASH: its one page */
+	size_t size;
+	enum dm_umem_type type;
+	unsigned int refcnt; /* the driver's + one per handle; umem lock */
+	bool freed; /* ddi_umem_free() done, memory still mapped */
+};
 /* A process address space. */
 struct as;
 typedef struct as *ddi_as_handle_t;

@@ -50,6 +50,7 @@ typedef int model_t;
 #define PAGESIZE (1UL << PAGESHIFT)
 #endif
 #define PAGEOFFSET (PAGESIZE - 1)
+#define PAGEMASK (~PAGEOFFSET)
 #define ptob(x) ((size_t)(x) << PAGESHIFT)
 #define btop(x) ((size_t)(x) >> PAGESHIFT)
 #define btopr(x) (((size_t)(x) + PAGEOFFSET) >> PAGESHIFT)
@@ -70,6 +71,10 @@ typedef int model_t;
 #define MAP_PRIVATE 0x02
 #define MAP_FIXED 0x10
 #endif
-#define MAP_TYPE_MASK 0x0f
+/* the sharing type of mmap flags: MAP_SHARED or MAP_PRIVATE */
+#ifndef MAP_TYPE
+#define MAP_TYPE 0x0f
+#endif
+#define MAP_TYPE_MASK MAP_TYPE
 
 #endif /* _SYS_DEVMAP_TYPES_H */

@@ -10,6 +10,10 @@ check() { # CONDITION-EXIT-CODE NAME
 }
 [ "$(nproc)" -ge 2 ]; check $? "the guest runs on several CPUs ($(nproc))"
 insmod /opt/devmap.ko; check $? "insmod devmap.ko"
+# The general DDI on the edu card, before xx takes the card.
+insmod /opt/dditest.ko; check $? "insmod dditest.ko (no Linux header in it)"
+/opt/dditest_user; check $? "dditest_user exited 0"
+rmmod dditest; check $? "rmmod dditest (the card is free for xx)"
 insmod /opt/dmtest.ko; check $? "insmod dmtest.ko (a Solaris-style driver)"
 [ -c /dev/dmtest0 ]; check $? "its minor node appears as /dev/dmtest0"
 /opt/dmtest_user; check $? "dmtest_user exited 0"

@@ -1,32 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The general DDI (not devmap) for drivers on Linux: device numbers,
- * instances, soft state, minor nodes, register access, copyin/copyout,
- * time.  The devmap DDI itself is <sys/sunddi.h>; the implementation of
- * these is kernel/ddi_*.c.
+ * The general DDI (not devmap) for drivers on Linux: instances, soft
+ * state, minor nodes, register access, copyin/copyout, time, the
+ * process, properties and the page-size conversions.  It includes the
+ * other shim headers a driver's DDI code expects with it (types,
+ * sysmacros, param, time, file, open, uio, cmn_err, kmem, ksynch).  The
+ * devmap DDI itself is <sys/sunddi.h>; the implementation of these is
+ * kernel/ddi_*.c.
  */
 #ifndef _SYS_DDI_H
 #define _SYS_DDI_H
 
-#include <linux/kdev_t.h>
-#include <linux/jiffies.h>
 #include <sys/types.h>
+#include <sys/sysmacros.h>
+#include <sys/param.h>
+#include <sys/time.h>
 #include <sys/sunddi.h>
 #include <sys/file.h>
 #include <sys/open.h>
+#include <sys/uio.h>
 #include <sys/cmn_err.h>
 #include <sys/kmem.h>
 #include <sys/ksynch.h>
 
-#define getminor(dev) ((minor_t)MINOR(dev))
-#define getmajor(dev) ((major_t)MAJOR(dev))
-#define makedevice(maj, min) MKDEV((maj), (min))
 #define S_IFCHR 0020000
 #define DDI_PSEUDO "ddi_pseudo"
 #define DDI_NT_DISPLAY "ddi_display"
-#define DATAMODEL_MASK DDI_MODEL_MASK
-#define DATAMODEL_ILP32 DDI_MODEL_ILP32
-#define DATAMODEL_LP64 DDI_MODEL_LP64
 
 int ddi_get_instance(dev_info_t *dip);
 void *ddi_get_driver_private(dev_info_t *dip);
@@ -58,7 +57,7 @@ void ddi_put16(ddi_acc_handle_t handle, uint16_t *addr, uint16_t value);
 void ddi_put32(ddi_acc_handle_t handle, uint32_t *addr, uint32_t value);
 void ddi_put64(ddi_acc_handle_t handle, uint64_t *addr, uint64_t value);
 
-unsigned long hat_getkpfnum(caddr_t addr);
+pfn_t hat_getkpfnum(caddr_t addr);
 
 int ddi_copyin(const void *buf, void *driverbuf, size_t cn, int flags);
 int ddi_copyout(const void *driverbuf, void *buf, size_t cn, int flags);
@@ -66,5 +65,48 @@ int drv_priv(cred_t *cr);
 clock_t drv_usectohz(clock_t microsecs);
 clock_t ddi_get_lbolt(void);
 void delay(clock_t ticks);
+pid_t ddi_get_pid(void);
+
+/* ddi_btop(9F): bytes and pages of the device's (here: the host's) MMU */
+static inline unsigned long ddi_btop(dev_info_t *dip, unsigned long bytes)
+{
+	return btop(bytes);
+}
+
+static inline unsigned long ddi_btopr(dev_info_t *dip, unsigned long bytes)
+{
+	return btopr(bytes);
+}
+
+static inline unsigned long ddi_ptob(dev_info_t *dip, unsigned long pages)
+{
+	return ptob(pages);
+}
+
+/* Properties (ddi_prop_op(9F)): flags, then return values. */
+#define DDI_DEV_T_NONE ((dev_t)-1)
+#define DDI_DEV_T_ANY ((dev_t)-2)
+
+#define DDI_PROP_DONTPASS 0x0001
+#define DDI_PROP_CANSLEEP 0x0002
+#define DDI_PROP_SYSTEM_DEF 0x0004
+#define DDI_PROP_NOTPROM 0x0008
+#define DDI_PROP_DONTSLEEP 0x0010
+
+#define DDI_PROP_SUCCESS 0
+#define DDI_PROP_NOT_FOUND 1
+#define DDI_PROP_UNDEFINED 2
+#define DDI_PROP_NO_MEMORY 3
+#define DDI_PROP_INVAL_ARG 4
+#define DDI_PROP_BUF_TOO_SMALL 5
+
+int ddi_prop_op(dev_t dev, dev_info_t *dip, ddi_prop_op_t prop_op,
+		int mod_flags, char *name, caddr_t valuep, int *lengthp);
+int ddi_prop_get_int(dev_t match_dev, dev_info_t *dip, uint_t flags, char *name,
+		     int defvalue);
+int ddi_getprop(dev_t dev, dev_info_t *dip, int flags, char *name,
+		int defvalue);
+int ddi_getlongprop(dev_t dev, dev_info_t *dip, int flags, char *name,
+		    caddr_t valuep, int *lengthp);
 
 #endif /* _SYS_DDI_H */

@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/wait.h>
+#include <sys/time.h>
 
 typedef struct mutex kmutex_t;
 typedef enum {
@@ -44,7 +45,10 @@ typedef enum { CV_DEFAULT = 0, CV_DRIVER = 1 } kcv_type_t;
 #define cv_destroy(cvp) ((void)(cvp))
 void cv_wait(kcondvar_t *cvp, kmutex_t *mp);
 int cv_wait_sig(kcondvar_t *cvp, kmutex_t *mp);
-clock_t cv_reltimedwait(kcondvar_t *cvp, kmutex_t *mp, clock_t delta, int res);
+clock_t cv_reltimedwait(kcondvar_t *cvp, kmutex_t *mp, clock_t delta,
+			time_res_t res);
+clock_t cv_reltimedwait_sig(kcondvar_t *cvp, kmutex_t *mp, clock_t delta,
+			    time_res_t res);
 void cv_signal(kcondvar_t *cvp);
 void cv_broadcast(kcondvar_t *cvp);
 

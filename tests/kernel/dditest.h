@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * dditest: the interface of the general-DDI test driver, shared by the
+ * driver and dditest_user.  The driver binds to QEMU's edu card (so that
+ * its node has PCI properties) and keeps a DDT_BUFSIZE-byte buffer that
+ * read(2)/write(2) reach through read(9E)/write(9E) and uiomove(9F).
+ */
+#ifndef _DDITEST_H
+#define _DDITEST_H
+
+#define DDT_BUFSIZE 4096
+
+/* What the driver computed with the DDI names under test. */
+struct ddt_values {
+	int pid; /* ddi_get_pid() */
+	int hz;
+	long msec_to_tick_1000; /* MSEC_TO_TICK(1000) */
+	long msec_to_tick_1; /* MSEC_TO_TICK(1) */
+	long msec_to_tick_roundup_1; /* MSEC_TO_TICK_ROUNDUP(1) */
+	long tick_to_msec_hz; /* TICK_TO_MSEC(hz) */
+	unsigned long p2roundup; /* P2ROUNDUP(5000, 4096) */
+	unsigned long p2align; /* P2ALIGN(5000, 4096) */
+	unsigned long p2phase; /* P2PHASE(5000, 4096) */
+	unsigned long pagesize, pagemask;
+	unsigned long ddi_ptob_3; /* ddi_ptob(dip, 3) */
+	unsigned long ddi_btop_8191; /* ddi_btop(dip, 8191) */
+	unsigned long ddi_btopr_8193; /* ddi_btopr(dip, 8193) */
+	int map_type, d_hotplug, tr_clock_tick;
+	int model; /* ddi_model_convert_from(mode & FMODELS) */
+	int assert_evaluated; /* times ASSERT evaluated its expression */
+	int verify_evaluated; /* times VERIFY did */
+	int getinfo_instance; /* getinfo(9E) given (void *)dev */
+	int pfn_ok; /* hat_getkpfnum() gave a pfn_t of the buffer's page */
+	int uio_kernel_ok; /* uiomove over two UIO_SYSSPACE iovecs */
+	int cookie_ok; /* a umem cookie's cvaddr and size are Solaris' */
+};
+
+/* Properties of the node (the edu card), through each interface. */
+struct ddt_props {
+	int vendor, device, subvendor, subsystem, revision, class_code;
+	int missing; /* ddi_prop_get_int("no-such-prop", -7) */
+	int getprop_device; /* ddi_getprop("device-id", -1) */
+	int notprom_device; /* ddi_prop_get_int with DDI_PROP_NOTPROM */
+	int longprop_rc, longprop_len, longprop_val; /* ddi_getlongprop */
+	int longprop_missing_rc;
+	int len_rc, len; /* ddi_prop_op PROP_LEN */
+	int small_rc, small_len; /* PROP_LEN_AND_VAL_BUF, 2-byte buffer */
+	int buf_rc, buf_val; /* PROP_LEN_AND_VAL_BUF, 4-byte buffer */
+	int exists_rc, exists_missing_rc; /* PROP_EXISTS */
+};
+
+/* cv_reltimedwait_sig(9F) for up to ticks; ret: what it returned */
+struct ddt_wait {
+	long ticks;
+	long ret;
+};
+
+#define DDT_VALUES _IOR('D', 1, struct ddt_values)
+#define DDT_PROPS _IOR('D', 2, struct ddt_props)
+#define DDT_WAIT _IOWR('D', 3, struct ddt_wait) /* EINTR on a signal */
+#define DDT_WAKE _IO('D', 4) /* ends every DDT_WAIT */
+
+#endif /* _DDITEST_H */

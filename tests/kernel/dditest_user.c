@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * In-guest tests of the general DDI through the dditest driver on the edu
+ * card: read(2)/write(2) reach read(9E)/write(9E) with a uio, the node's
+ * properties match the card's PCI identity in sysfs, cv_reltimedwait_sig
+ * ends on a wake, a signal and its timeout, and the driver's DDI values
+ * (pid, hz, time and page macros, ASSERT/VERIFY, getinfo) are right.
+ * Prints TAP.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "ktap.h"
+#include "dditest.h"
+
+#define DEV "/dev/dditest0"
+#define SYSFS "/sys/class/devmap/dditest0/device/"
+
+static long sysfs_hex(const char *attr)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), SYSFS "%s", attr);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%li", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_values(int fd)
+{
+	struct ddt_values v;
+
+	ok(ioctl(fd, DDT_VALUES, &v) == 0, "DDT_VALUES (an _IOR number) works");
+	is(v.pid, getpid(), "ddi_get_pid() is the caller's pid");
+	ok(v.hz >= 100 && v.hz <= 1000, "hz is a kernel HZ (100..1000)");
+	printf("# hz %d\n", v.hz);
+	is(v.msec_to_tick_1000, v.hz, "MSEC_TO_TICK(1000) == hz");
+	is(v.msec_to_tick_1, v.hz / 1000, "MSEC_TO_TICK(1) rounds down");
+	is(v.msec_to_tick_roundup_1, 1, "MSEC_TO_TICK_ROUNDUP(1) == 1");
+	is(v.tick_to_msec_hz, 1000, "TICK_TO_MSEC(hz) == 1000");
+	ok(v.p2roundup == 8192 && v.p2align == 4096 && v.p2phase == 904,
+	   "P2ROUNDUP, P2ALIGN, P2PHASE of 5000 by 4096");
+	ok(v.pagesize == (unsigned long)getpagesize() &&
+		   v.pagemask == ~(v.pagesize - 1),
+	   "PAGESIZE and PAGEMASK");
+	ok(v.ddi_ptob_3 == 3 * v.pagesize && v.ddi_btop_8191 == 1 &&
+		   v.ddi_btopr_8193 == 3,
+	   "ddi_ptob, ddi_btop (down), ddi_btopr (up)");
+	ok(v.map_type == 0x0f && v.map_type == MAP_TYPE,
+	   "MAP_TYPE is Solaris' and Linux's 0x0f");
+	ok(v.d_hotplug == 0x4 && v.tr_clock_tick == 4,
+	   "D_HOTPLUG and TR_CLOCK_TICK have Solaris' values");
+	is(v.model, 0, "ddi_model_convert_from(mode & FMODELS): native");
+	is(v.assert_evaluated, 0, "ASSERT is not evaluated without DEBUG");
+	is(v.verify_evaluated, 1, "VERIFY is evaluated once");
+	is(v.getinfo_instance, 0, "getinfo(9E) with (dev_t)arg: instance 0");
+	ok(v.pfn_ok, "hat_getkpfnum gives a pfn_t (an integer page number)");
+	ok(v.uio_kernel_ok, "uiomove fills two UIO_SYSSPACE iovecs");
+	ok(v.cookie_ok, "a umem cookie's cvaddr and size (Solaris' members)");
+}
+
+static void test_props(int fd)
+{
+	struct ddt_props p;
+
+	ok(ioctl(fd, DDT_PROPS, &p) == 0, "DDT_PROPS works");
+	ok(p.vendor == sysfs_hex("vendor") && p.vendor == 0x1234,
+	   "vendor-id is the card's (0x1234)");
+	ok(p.device == sysfs_hex("device") && p.device == 0x11e8,
+	   "device-id is the card's (0x11e8)");
+	ok(p.subvendor == sysfs_hex("subsystem_vendor") &&
+		   p.subsystem == sysfs_hex("subsystem_device") &&
+		   p.revision == sysfs_hex("revision") &&
+		   p.class_code == sysfs_hex("class"),
+	   "subsystem-vendor-id, subsystem-id, revision-id, class-code");
+	is(p.missing, -7, "a missing property gives the default");
+	is(p.getprop_device, 0x11e8, "ddi_getprop");
+	is(p.notprom_device, 0x11e8, "DDI_PROP_NOTPROM keeps the PCI identity");
+	ok(p.longprop_rc == 0 && p.longprop_len == 4 &&
+		   p.longprop_val == 0x1234,
+	   "ddi_getlongprop: the value in allocated memory");
+	is(p.longprop_missing_rc, 1,
+	   "ddi_getlongprop: DDI_PROP_NOT_FOUND for a missing one");
+	ok(p.len_rc == 0 && p.len == 4, "ddi_prop_op PROP_LEN");
+	ok(p.small_rc == 5 && p.small_len == 4,
+	   "PROP_LEN_AND_VAL_BUF: DDI_PROP_BUF_TOO_SMALL and the length");
+	ok(p.buf_rc == 0 && p.buf_val == 0x11e8,
+	   "PROP_LEN_AND_VAL_BUF: the value");
+	ok(p.exists_rc == 0 && p.exists_missing_rc == 1, "PROP_EXISTS");
+}
+
+static void test_rw(int fd)
+{
+	char buf[DDT_BUFSIZE], back[DDT_BUFSIZE];
+	void *bad =
+		mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	for (int i = 0; i < DDT_BUFSIZE; i++)
+		buf[i] = (char)(i * 7 + 1);
+	ok(pwrite(fd, buf, sizeof(buf), 0) == DDT_BUFSIZE,
+	   "write(2) reaches write(9E): the whole buffer");
+	memset(back, 0, sizeof(back));
+	ok(pread(fd, back, sizeof(back), 0) == DDT_BUFSIZE &&
+		   !memcmp(buf, back, sizeof(buf)),
+	   "read(2) reaches read(9E): the same bytes back");
+	ok(pwrite(fd, "hello", 5, 100) == 5 && pread(fd, back, 5, 100) == 5 &&
+		   !memcmp(back, "hello", 5),
+	   "uio_offset is the file offset");
+	ok(pread(fd, back, 10, DDT_BUFSIZE - 4) == 4,
+	   "a read across the end returns what is there (uio_resid)");
+	ok(pread(fd, back, 10, DDT_BUFSIZE) == 0, "a read at the end: 0");
+	errno = 0;
+	ok(pwrite(fd, buf, 10, DDT_BUFSIZE) == -1 && errno == ENOSPC,
+	   "a write(9E) error that moved nothing is the write's errno");
+	errno = 0;
+	ok(bad != MAP_FAILED && pread(fd, bad, 10, 0) == -1 && errno == EFAULT,
+	   "uiomove to a PROT_NONE user page: EFAULT");
+	munmap(bad, 4096);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void test_wait(int fd)
+{
+	struct ddt_wait w = { .ticks = 5 };
+	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART */
+	double t0 = now();
+	int status;
+	pid_t child;
+
+	ok(ioctl(fd, DDT_WAIT, &w) == 0 && w.ret == -1 && now() - t0 >= 0.004,
+	   "cv_reltimedwait_sig: -1 when the time runs out");
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(1);
+	w.ticks = 30 * 1000;
+	t0 = now();
+	errno = 0;
+	ok(ioctl(fd, DDT_WAIT, &w) == -1 && errno == EINTR && now() - t0 < 20,
+	   "cv_reltimedwait_sig: 0 (EINTR) on a signal");
+	child = fork();
+	if (child == 0) {
+		struct ddt_wait cw = { .ticks = 30 * 1000 };
+
+		_exit(ioctl(fd, DDT_WAIT, &cw) == 0 && cw.ret > 0 ? 0 : 1);
+	}
+	for (int i = 0; i < 200 && waitpid(child, &status, WNOHANG) == 0; i++) {
+		ioctl(fd, DDT_WAKE);
+		usleep(50000);
+	}
+	if (waitpid(child, &status, WNOHANG) == 0) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+	}
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "cv_reltimedwait_sig: the ticks left when woken");
+}
+
+int main(void)
+{
+	int fd = open(DEV, O_RDWR);
+
+	if (fd < 0) {
+		perror(DEV);
+		printf("not ok 1 - open " DEV "\n1..1\n");
+		return 1;
+	}
+	test_values(fd);
+	test_props(fd);
+	test_rw(fd);
+	test_wait(fd);
+	close(fd);
+	printf("1..%d\n", ntests);
+	return nfailed ? 1 : 0;
+}
