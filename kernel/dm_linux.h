@@ -77,7 +77,8 @@ struct dm_mm {
 	struct hlist_node link;
 	struct mm_struct *mm;
 	struct as *as;
-	struct list_head groups; /* its mappings, under its bucket's lock */
+	unsigned int groups; /* its mappings, under its bucket's lock */
+	u64 id; /* never reused (dm_group.fork_id) */
 };
 
 /*
@@ -92,13 +93,15 @@ struct dm_slot {
 
 /* One mmap(2), and every VMA piece cut from it (vm_private_data). */
 struct dm_group {
-	struct list_head link; /* in dm_mm.groups */
 	struct list_head inst_link; /* in dev_info.groups */
 	refcount_t pieces;
 	struct dm_seg *seg; /* NULL: fork's devmap_dup failed */
 	struct dm_mm *dmm;
 	struct dev_info *dip; /* holds a reference */
-	const struct dm_group *parent; /* forked from (a key, never used) */
+	/* the copy the fork in progress made: valid while fork_id is the
+	 * id of the child's record (dm_fork_sibling) */
+	struct dm_group *fork_child;
+	u64 fork_id;
 	struct address_space *mapping;
 	offset_t map_off; /* the mmap offset at the slot's first page */
 	struct dm_slot *slot; /* NULL until the driver accepted the mmap */

@@ -88,13 +88,14 @@ static struct dm_mm *dm_mm_find(struct dm_mm_bucket *b,
 	return NULL;
 }
 
+/* Names every process record ever made, never twice (dm_group.fork_id). */
+static atomic64_t dm_mm_ids;
+
 /*
- * A new group of instance @dip in @mm's record (created on first use),
- * forked from @parent or new (NULL).  Returns NULL without memory, or
- * when the device is gone.
+ * A new group of instance @dip in @mm's record (created on first use).
+ * Returns NULL without memory, or when the device is gone.
  */
-static struct dm_group *dm_group_new(struct mm_struct *mm, struct dev_info *dip,
-				     const struct dm_group *parent)
+static struct dm_group *dm_group_new(struct mm_struct *mm, struct dev_info *dip)
 {
 	struct dm_mm_bucket *b = dm_mm_bucket(mm);
 	struct dm_group *grp;
@@ -108,7 +109,6 @@ static struct dm_group *dm_group_new(struct mm_struct *mm, struct dev_info *dip,
 		return NULL;
 	}
 	refcount_set(&grp->pieces, 1);
-	grp->parent = parent;
 	grp->dip = dip;
 	mutex_lock(&b->lock);
 	dmm = dm_mm_find(b, mm);
@@ -124,11 +124,11 @@ static struct dm_group *dm_group_new(struct mm_struct *mm, struct dev_info *dip,
 			return NULL;
 		}
 		dmm->mm = mm;
-		INIT_LIST_HEAD(&dmm->groups);
+		dmm->id = atomic64_inc_return(&dm_mm_ids);
 		hlist_add_head(&dmm->link, &b->head);
 	}
 	grp->dmm = dmm;
-	list_add(&grp->link, &dmm->groups);
+	dmm->groups++;
 	mutex_unlock(&b->lock);
 	INIT_LIST_HEAD(&grp->inst_link);
 	return grp;
@@ -168,8 +168,7 @@ static void dm_group_free(struct dm_group *grp)
 		dm_seg_destroy(grp->seg);
 	dm_slot_put(grp->slot);
 	mutex_lock(&b->lock);
-	list_del(&grp->link);
-	if (list_empty(&dmm->groups))
+	if (--dmm->groups == 0)
 		hlist_del(&dmm->link);
 	else
 		dmm = NULL;
@@ -182,22 +181,26 @@ static void dm_group_free(struct dm_group *grp)
 	kfree(grp);
 }
 
-/* The group already forked from @parent into @mm, if any. */
+/*
+ * The group this fork already made of @parent in the child @mm (another
+ * piece of the same mmap), if any.  @parent remembers the copy it made and
+ * the id of the child's record: ids are never reused, so a copy made by an
+ * earlier fork (whose child may be gone) never matches.  O(1) per piece;
+ * the parent's mmap_lock, held for writing by fork, guards fork_child.
+ */
 static struct dm_group *dm_fork_sibling(const struct dm_group *parent,
 					struct mm_struct *mm)
 {
 	struct dm_mm_bucket *b = dm_mm_bucket(mm);
-	struct dm_group *grp, *found = NULL;
+	struct dm_group *found = NULL;
 	struct dm_mm *dmm;
 
 	mutex_lock(&b->lock);
 	dmm = dm_mm_find(b, mm);
-	if (dmm)
-		list_for_each_entry(grp, &dmm->groups, link)
-			if (grp->parent == parent)
-				found = grp;
-	if (found)
+	if (dmm && parent->fork_id == dmm->id) {
+		found = parent->fork_child;
 		refcount_inc(&found->pieces);
+	}
 	mutex_unlock(&b->lock);
 	return found;
 }
@@ -257,7 +260,7 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 	BUILD_BUG_ON(DM_MAP_MAX > DM_SLOT_PAGES << PAGE_SHIFT);
 	if (len > DM_MAP_MAX)
 		return -ENOMEM;
-	grp = dm_group_new(current->mm, op->dip, NULL);
+	grp = dm_group_new(current->mm, op->dip);
 	if (!grp)
 		return READ_ONCE(op->dip->gone) ? -ENXIO : -ENOMEM;
 	/* before the driver runs: its callbacks may unload (no slot yet:
@@ -297,11 +300,13 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 static struct dm_group *dm_fork_group(struct dm_group *parent,
 				      struct mm_struct *mm)
 {
-	struct dm_group *grp = dm_group_new(mm, parent->dip, parent);
+	struct dm_group *grp = dm_group_new(mm, parent->dip);
 	int err;
 
 	if (!grp)
 		return NULL;
+	parent->fork_child = grp; /* for the other pieces of this mmap */
+	parent->fork_id = grp->dmm->id;
 	grp->mapping = parent->mapping;
 	grp->map_off = parent->map_off;
 	dm_slot_get(parent->slot);
