@@ -15,6 +15,7 @@
 #   make bench    the benchmarks (VM and callgrind); see docs/performance.md
 #   make stress   the randomized multi-process stress alone in a VM:
 #                 make stress [SEED=N] [DURATION=SECONDS] [KERNEL=stock|debug|release]
+#   make install-tools   devmapstat into /usr/local/sbin (SBINDIR=)
 #   make format   reformat the C sources with .clang-format
 CC ?= cc
 BUILD ?= build
@@ -39,9 +40,14 @@ SAN_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(TEST_SRCS))
 LIB := $(BUILD)/libdmsim.a
 SAN_LIB := $(BUILD)/san/libdmsim.a
 
-.PHONY: all check check-unit demo demo-sim deps install-man bench format clean kmod vm-check \
+.PHONY: all check check-unit demo demo-sim deps install-man install-tools bench format clean kmod vm-check \
 	vm-check-all vm-check-debug stress dkms-install dkms-remove dkms-check
-all: $(TESTS) $(BUILD)/sim_demo
+all: $(TESTS) $(BUILD)/sim_demo $(BUILD)/devmapstat
+
+# devmapstat (tools/): rates, context owners and switches of devmap.ko
+$(BUILD)/devmapstat: tools/devmapstat.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $<
 
 $(BUILD)/sim_demo: demo/sim_demo.c $(LIB) $(HDRS)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(INCS) -o $@ $< $(LIB) -lpthread
@@ -117,6 +123,11 @@ deps:
 check-unit: $(TESTS)
 	@scripts/run-tests.sh $(TESTS)
 
+SBINDIR ?= /usr/local/sbin
+install-tools: $(BUILD)/devmapstat
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 755 $(BUILD)/devmapstat $(DESTDIR)$(SBINDIR)/
+
 MANDIR ?= /usr/local/share/man
 install-man:
 	for s in 9e 9f 9s; do \
@@ -125,7 +136,7 @@ install-man:
 	done
 
 format:
-	clang-format -i $(CORE_SRCS) $(SIM_SRCS) $(DRV_SRCS) $(TEST_SRCS) \
+	clang-format -i $(CORE_SRCS) $(SIM_SRCS) $(DRV_SRCS) $(TEST_SRCS) tools/*.c \
 		$(HDRS)
 
 clean:

@@ -14,11 +14,19 @@
  * Unlike Solaris, the process that made the switch is not held off by its
  * own hold (Solaris makes the owner of a multi-page context wait on its
  * own second page).
+ *
+ * Each record also knows its owner for the events and counters: the
+ * handle (and process) of the last successful devmap_do_ctxmgt(9F), and
+ * since when.  A change of owning handle is a context switch
+ * (DM_EV_CTX_SWITCH, with the pages devmap_unload(9F) took from the
+ * previous owner inside it); the owner is forgotten after a failed switch,
+ * as Example 11-3 forgets it, and when its handle goes.
  */
 #include "dm_impl.h"
 
 dmh_mutex_t dm_ctx_list_lock;
 static struct dm_ctx *dm_ctx_list;
+static unsigned long dm_ctx_nums; /* numbers given, under the list lock */
 
 /* The record for (@key, @id), created on first use, with a reference. */
 struct dm_ctx *dm_ctx_get(const void *key, const void *id)
@@ -36,6 +44,7 @@ struct dm_ctx *dm_ctx_get(const void *key, const void *id)
 		if (ctx) {
 			ctx->key = key;
 			ctx->id = id;
+			ctx->num = ++dm_ctx_nums;
 			ctx->refcnt = 1;
 			dmh_mutex_init(&ctx->lock);
 			dmh_cond_init(&ctx->cv);
@@ -115,6 +124,103 @@ void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks, bool ok)
 	dmh_mutex_exit(&ctx->lock);
 }
 
+/* A fault enters a driver's context switch on @ctx. */
+void dm_ctx_switch_begin(struct dm_ctx *ctx, struct dm_fault *f)
+{
+	f->unloaded = 0;
+	dmh_mutex_enter(&ctx->lock);
+	f->ctx_next = ctx->switching;
+	ctx->switching = f;
+	dmh_mutex_exit(&ctx->lock);
+}
+
+/*
+ * The switch of fault @f for handle @dhp is over: record the new owner (or
+ * none when it failed) and report a change of owner.
+ */
+void dm_ctx_switch_end(struct dm_ctx *ctx, struct dm_fault *f,
+		       const struct devmap_handle *dhp, bool ok)
+{
+	struct dm_event ev = { .type = DM_EV_CTX_SWITCH,
+			       .seg = f->seg,
+			       .as = f->as,
+			       .ctx_id = ctx->num,
+			       .new_owner = dmh_proc_id(),
+			       .pages = f->unloaded };
+	struct dm_fault **pp;
+	bool switched;
+
+	dmh_mutex_enter(&ctx->lock);
+	for (pp = &ctx->switching; *pp != f; pp = &(*pp)->ctx_next)
+		;
+	*pp = f->ctx_next;
+	switched = ok && ctx->owner_dhp != dhp;
+	ev.prev_owner = ctx->owner;
+	if (switched)
+		ctx->owner_since = dmh_ticks();
+	ctx->owner_dhp = ok ? dhp : NULL;
+	ctx->owner = ok ? ev.new_owner : 0;
+	dmh_mutex_exit(&ctx->lock);
+	if (switched)
+		dmh_event(&ev);
+}
+
+/*
+ * @pages of a handle on @ctx were unloaded: count them for the switch the
+ * calling thread runs, if any.  Returns true when it runs one.
+ */
+bool dm_ctx_unloaded(struct dm_ctx *ctx, size_t pages)
+{
+	uintptr_t self = dmh_thread_self();
+	struct dm_fault *f;
+
+	dmh_mutex_enter(&ctx->lock);
+	for (f = ctx->switching; f && f->thread != self; f = f->ctx_next)
+		;
+	if (f)
+		f->unloaded += pages;
+	dmh_mutex_exit(&ctx->lock);
+	return f != NULL;
+}
+
+/* Handle @dhp goes: it owns @ctx no more. */
+void dm_ctx_disown(struct dm_ctx *ctx, const struct devmap_handle *dhp)
+{
+	dmh_mutex_enter(&ctx->lock);
+	if (ctx->owner_dhp == dhp) {
+		ctx->owner_dhp = NULL;
+		ctx->owner = 0;
+	}
+	dmh_mutex_exit(&ctx->lock);
+}
+
+/**
+ * dm_ctx_owners() - the owners of a device node's contexts
+ * @key: the device node (devmap's context key)
+ * @fn: called for each context, with the context list locked
+ * @arg: for @fn
+ */
+void dm_ctx_owners(const void *key,
+		   void (*fn)(const struct dm_ctx_owner *o, void *arg),
+		   void *arg)
+{
+	struct dm_ctx_owner o;
+	struct dm_ctx *ctx;
+
+	dmh_mutex_enter(&dm_ctx_list_lock);
+	for (ctx = dm_ctx_list; ctx; ctx = ctx->next) {
+		if (ctx->key != key)
+			continue;
+		dmh_mutex_enter(&ctx->lock);
+		o = (struct dm_ctx_owner){ .num = ctx->num,
+					   .owner = ctx->owner,
+					   .since = ctx->owner_since };
+		dmh_mutex_exit(&ctx->lock);
+		fn(&o, arg);
+	}
+	dmh_mutex_exit(&dm_ctx_list_lock);
+}
+
 /**
  * dm_fault_abandon() - give up a DM_FAULT_WAIT without waiting
  * @f: a fault that returned DM_FAULT_WAIT
@@ -141,10 +247,15 @@ void dm_fault_abandon(struct dm_fault *f)
 int dm_fault_wait(struct dm_fault *f)
 {
 	struct dm_ctx *ctx = f->wait_ctx;
+	struct dm_event ev = { .type = DM_EV_CTX_WAIT,
+			       .seg = f->seg,
+			       .as = f->as };
+	clock_t t0 = dmh_ticks();
 	int err = 0;
 
 	if (!ctx)
 		return 0;
+	ev.ctx_id = ctx->num;
 	dmh_mutex_enter(&ctx->lock);
 	while (dm_ctx_blocked(ctx, f->as)) {
 		clock_t deadline = ctx->busy ? DM_TICKS_FOREVER :
@@ -158,6 +269,8 @@ int dm_fault_wait(struct dm_fault *f)
 	}
 	dmh_mutex_exit(&ctx->lock);
 	dm_fault_abandon(f);
+	ev.waited = dmh_ticks() - t0;
+	dmh_event(&ev);
 	return err;
 }
 
@@ -196,7 +309,11 @@ int devmap_do_ctxmgt(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	st = dm_ctx_enter(h->dh_ctx, f, h->dh_timeout);
 	if (st == DM_CTX_WAIT)
 		return FC_MAKE_ERR(EINTR); /* retried after the wait */
+	if (f && h->dh_ctx)
+		dm_ctx_switch_begin(h->dh_ctx, f);
 	ret = ctxmgt(dhp, h->dh_pvtp, off, len, type, rw);
+	if (f && h->dh_ctx)
+		dm_ctx_switch_end(h->dh_ctx, f, h, ret == 0);
 	if (st == DM_CTX_HELD)
 		dm_ctx_exit(h->dh_ctx, f, h->dh_timeout, ret == 0);
 	return ret ? FC_HWERR : 0;

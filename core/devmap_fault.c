@@ -82,6 +82,7 @@ static enum dm_fault_result dm_devmap_fault(struct dm_fault *f,
 		return dm_fault_outcome(f, fc);
 	dm_fault_enter(f, f->as);
 	for (i = 0; i < DM_NOLOAD_MAX; i++) {
+		f->calls++;
 		ret = access(dhp, dhp->dh_pvtp, dhp->dh_uoff + f->soff,
 			     PAGESIZE, DEVMAP_ACCESS, f->rw);
 		if (f->wait_ctx || ret || f->loaded)
@@ -117,6 +118,12 @@ static enum dm_fault_result dm_devmap_fault(struct dm_fault *f,
 enum dm_fault_result dm_fault(struct dm_fault *f)
 {
 	struct dm_seg *seg = f->seg;
+	struct dm_event ev = { .type = DM_EV_FAULT,
+			       .seg = seg,
+			       .as = seg->s_as,
+			       .addr = f->addr,
+			       .len = PAGESIZE,
+			       .rw = f->rw };
 	struct devmap_handle *dhp;
 	enum dm_fault_result res;
 
@@ -125,6 +132,7 @@ enum dm_fault_result dm_fault(struct dm_fault *f)
 	f->loaded = false;
 	f->load_fc = 0;
 	f->wait_ctx = NULL;
+	f->calls = 0;
 	dmh_rw_enter(&seg->s_lock, false);
 	dhp = dm_handle_lookup(seg, f->addr);
 	f->dhp = dhp;
@@ -134,11 +142,16 @@ enum dm_fault_result dm_fault(struct dm_fault *f)
 		res = dm_fault_outcome(f, FC_NOMAP);
 	} else {
 		f->soff = dm_round_down(f->addr - dhp->dh_uvaddr);
+		ev.off = dhp->dh_uoff + (offset_t)f->soff;
 		if (dhp->dh_kind == DM_DH_CBMMAP) /* not under dh_lock */
 			f->cb_pfn = dm_handle_cbpfn(dhp, f->soff);
 		res = seg->s_mapdev ? dm_mapdev_fault(f, dhp) :
 				      dm_devmap_fault(f, dhp);
 	}
 	dmh_rw_exit(&seg->s_lock, false);
+	ev.outcome = res;
+	ev.fc = f->fc;
+	ev.calls = f->calls;
+	dmh_event(&ev);
 	return res;
 }

@@ -4,6 +4,9 @@
  * devmap_unload(9F), devmap_default_access(9F), their range rules, and the
  * resolution of a handle page to its backing for the host.
  *
+ * Each load and unload is an event (DM_EV_LOAD, DM_EV_UNLOAD); the pages an
+ * unload takes inside a context switch count for that switch.
+ *
  * Ranges follow the man page, not illumos' code: a request covers every
  * page touched by [off, off + len), len 0 means to the end of the handle,
  * and off 0 with len 0 means the whole handle (illumos rounds off and len
@@ -42,7 +45,11 @@ static faultcode_t dm_range(const struct devmap_handle *dhp, offset_t off,
 faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
 			offset_t off, size_t len, bool user)
 {
-	size_t soff, rlen;
+	struct dm_event ev = { .type = DM_EV_LOAD,
+			       .seg = dhp->dh_seg,
+			       .as = dhp->dh_seg->s_as,
+			       .in_fault = f != NULL };
+	size_t soff = 0, rlen = 0;
 	faultcode_t fc;
 
 	dmh_mutex_enter(&dhp->dh_lock);
@@ -53,10 +60,14 @@ faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
 		fc = dmh_load(f, dhp, soff, rlen);
 	if (fc == 0)
 		dm_valid_set(dhp, soff, rlen, true);
+	ev.off = dhp->dh_uoff + (offset_t)soff;
 	dmh_mutex_exit(&dhp->dh_lock);
 	if (fc == 0 && f && f->dhp == dhp && f->soff >= soff &&
 	    f->soff - soff < rlen)
 		f->loaded = true;
+	ev.len = rlen;
+	ev.fc = fc;
+	dmh_event(&ev);
 	return fc;
 }
 
@@ -64,6 +75,9 @@ faultcode_t dm_validate(struct devmap_handle *dhp, struct dm_fault *f,
 faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off, size_t len,
 			  bool user)
 {
+	struct dm_event ev = { .type = DM_EV_UNLOAD,
+			       .seg = dhp->dh_seg,
+			       .as = dhp->dh_seg->s_as };
 	size_t soff, rlen;
 	faultcode_t fc;
 
@@ -72,9 +86,18 @@ faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off, size_t len,
 	if (fc == 0) {
 		dm_valid_set(dhp, soff, rlen, false);
 		dmh_unload(dhp, soff, rlen);
+		ev.off = dhp->dh_uoff + (offset_t)soff;
 	}
 	dmh_mutex_exit(&dhp->dh_lock);
-	return fc;
+	if (fc)
+		return fc;
+	ev.len = rlen;
+	/* inside a fault: a context switch of this thread, or its own fault */
+	ev.in_fault =
+		(dhp->dh_ctx && dm_ctx_unloaded(dhp->dh_ctx, dm_pages(rlen))) ||
+		dm_fault_current(ev.as);
+	dmh_event(&ev);
+	return 0;
 }
 
 static bool dm_rw_allowed(uint_t prot, uint_t rw)

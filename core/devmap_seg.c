@@ -15,6 +15,10 @@
  * survivors of a cut handle with a devmap_access(9E) callback lose their
  * valid bits and translations before the driver hears of the cut; those of
  * a handle without one keep both, the part above a hole included.
+ *
+ * Events: DM_EV_DUP for each fork (with its result), DM_EV_UNMAP for each
+ * munmap or exit that reaches handles (their count, the offset of the
+ * first piece, the bytes removed).
  */
 #include "dm_impl.h"
 
@@ -133,16 +137,25 @@ int dm_seg_dup(struct dm_seg *seg, struct as *child, void *host,
 				  .flags = seg->s_flags,
 				  .model = seg->s_model,
 				  .host = host };
+	struct dm_event ev = { .type = DM_EV_DUP, .seg = seg, .as = seg->s_as };
 	struct dm_seg *cs;
 	int err;
 
 	*childp = NULL;
 	cs = dm_seg_alloc(child, &req);
 	if (!cs)
-		return ENOMEM;
-	dmh_rw_enter(&seg->s_lock, false);
-	err = seg->s_mapdev ? dm_mapdev_dup(seg, cs) : dm_devmap_dup(seg, cs);
-	dmh_rw_exit(&seg->s_lock, false);
+		err = ENOMEM;
+	else {
+		dmh_rw_enter(&seg->s_lock, false);
+		ev.handles = dm_seg_nhandles(seg);
+		err = seg->s_mapdev ? dm_mapdev_dup(seg, cs) :
+				      dm_devmap_dup(seg, cs);
+		dmh_rw_exit(&seg->s_lock, false);
+	}
+	ev.result = err;
+	dmh_event(&ev);
+	if (!cs)
+		return err;
 	if (err) {
 		struct devmap_handle *dhp;
 
@@ -224,6 +237,27 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 	return nd ? nd->dh_next : dhp->dh_next;
 }
 
+/*
+ * An unmap of [addr, end) reaches @dhp: count it in the event (its offset
+ * is where the first piece unmapped starts).
+ */
+static void dm_unmap_count(struct dm_event *ev, const struct devmap_handle *dhp,
+			   uintptr_t addr, uintptr_t end)
+{
+	uintptr_t hs = dhp->dh_uvaddr, he = hs + dhp->dh_len;
+	uintptr_t from = addr > hs ? addr : hs, to = end < he ? end : he;
+
+	if (!ev->handles++)
+		ev->off = dhp->dh_uoff + (offset_t)(from - hs);
+	ev->len += to - from;
+}
+
+static void dm_unmap_event(const struct dm_event *ev)
+{
+	if (ev->handles)
+		dmh_event(ev);
+}
+
 /**
  * dm_seg_unmap() - unmap a range of a mapping (munmap)
  * @seg: the mapping
@@ -236,6 +270,9 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
  */
 void dm_seg_unmap(struct dm_seg *seg, uintptr_t addr, size_t len)
 {
+	struct dm_event ev = { .type = DM_EV_UNMAP,
+			       .seg = seg,
+			       .as = seg->s_as };
 	struct devmap_handle **pp, *dhp;
 	uintptr_t end = addr + len;
 
@@ -247,16 +284,20 @@ void dm_seg_unmap(struct dm_seg *seg, uintptr_t addr, size_t len)
 		dhp = seg->s_handles;
 		if (dhp && addr <= dhp->dh_uvaddr &&
 		    end >= dhp->dh_uvaddr + dhp->dh_len) {
+			dm_unmap_count(&ev, dhp, addr, end);
 			dm_mapdev_free(seg);
 			dm_seg_free_handles(seg);
 		}
 		dmh_rw_exit(&seg->s_lock, true);
+		dm_unmap_event(&ev);
 		return;
 	}
 	pp = &seg->s_handles;
 	while ((dhp = *pp)) {
 		uintptr_t hs = dhp->dh_uvaddr, he = hs + dhp->dh_len;
 
+		if (he > addr && hs < end)
+			dm_unmap_count(&ev, dhp, addr, end);
 		if (he <= addr || hs >= end) {
 			pp = &dhp->dh_next;
 		} else if (addr <= hs && end >= he) {
@@ -272,6 +313,7 @@ void dm_seg_unmap(struct dm_seg *seg, uintptr_t addr, size_t len)
 		}
 	}
 	dmh_rw_exit(&seg->s_lock, true);
+	dm_unmap_event(&ev);
 }
 
 /**

@@ -148,18 +148,9 @@ static int dm_devmap_build(struct as *as, struct dm_map_req *req, offset_t off,
 	return 0;
 }
 
-/**
- * dm_seg_map() - create a device mapping for an mmap(2)
- * @as: the address space
- * @req: the request; req->seg receives the mapping
- *
- * Return: 0, or an errno with nothing left behind: ENXIO when the driver
- * refuses, EINVAL for a bad *maplen or a MAP_PRIVATE mapping with a handle
- * lacking devmap_access, ENOTSUP for mixed access functions, ENODEV when
- * the driver has no way to map, ENOMEM for a length over DM_MAP_MAX or no
- * memory.
- */
-int dm_seg_map(struct as *as, struct dm_map_req *req)
+/* dm_seg_map() without the event: the path the driver's entry points
+ * choose. */
+static int dm_seg_map_path(struct as *as, struct dm_map_req *req)
 {
 	const struct cb_ops *cb = req->cb;
 	int err;
@@ -200,6 +191,33 @@ int dm_seg_map(struct as *as, struct dm_map_req *req)
 				       req->maxprot, req->flags);
 	}
 	return dm_oldmmap_setup(as, req);
+}
+
+/**
+ * dm_seg_map() - create a device mapping for an mmap(2)
+ * @as: the address space
+ * @req: the request; req->seg receives the mapping
+ *
+ * Return: 0, or an errno with nothing left behind: ENXIO when the driver
+ * refuses, EINVAL for a bad *maplen or a MAP_PRIVATE mapping with a handle
+ * lacking devmap_access, ENOTSUP for mixed access functions, ENODEV when
+ * the driver has no way to map, ENOMEM for a length over DM_MAP_MAX or no
+ * memory.
+ */
+int dm_seg_map(struct as *as, struct dm_map_req *req)
+{
+	int err = dm_seg_map_path(as, req);
+	struct dm_event ev = { .type = DM_EV_MAP,
+			       .seg = req->seg,
+			       .as = as,
+			       .off = req->off,
+			       .len = req->len };
+
+	if (err)
+		return err;
+	ev.handles = dm_seg_nhandles(req->seg);
+	dmh_event(&ev);
+	return 0;
 }
 
 /**

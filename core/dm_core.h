@@ -101,6 +101,9 @@ struct dm_fault {
 	bool loaded; /* devmap_load() covered the faulting page */
 	faultcode_t load_fc; /* last devmap_load() error in this fault */
 	struct dm_ctx *wait_ctx;
+	uint_t calls; /* driver access callbacks made (events) */
+	size_t unloaded; /* pages a context switch unloaded (events) */
+	struct dm_fault *ctx_next; /* in dm_ctx.switching */
 };
 
 /*
@@ -220,6 +223,20 @@ int dm_seg_access(struct dm_seg *seg, uintptr_t addr,
 /* Memory the core uses: a handle of @len bytes, a mapping. */
 size_t dm_handle_bytes(size_t len);
 size_t dm_seg_bytes(void);
+
+/*
+ * The device contexts of a device node (the @key of devmap: its dev_info),
+ * for a host's counters: @fn is called for each with the context list
+ * locked, so it must not call into the core.
+ */
+struct dm_ctx_owner {
+	unsigned long num; /* the context's number, as in events */
+	long owner; /* dmh_proc_id() of its owner, 0: none */
+	clock_t since; /* tick the owner took it */
+};
+void dm_ctx_owners(const void *key,
+		   void (*fn)(const struct dm_ctx_owner *o, void *arg),
+		   void *arg);
 
 /* The protections every handle of @seg allows (for the host's VM_MAY*). */
 uint_t dm_seg_maxprot(struct dm_seg *seg);

@@ -137,8 +137,10 @@ void dm_handle_free(struct devmap_handle *dhp)
 	if (dhp->dh_valid_words)
 		dmh_free(dhp->dh_valid,
 			 dhp->dh_valid_words * sizeof(unsigned long));
-	if (dhp->dh_ctx)
+	if (dhp->dh_ctx) {
+		dm_ctx_disown(dhp->dh_ctx, dhp);
 		dm_ctx_rele(dhp->dh_ctx);
+	}
 	if (dhp->dh_cookie)
 		dm_cookie_rele(dhp->dh_cookie);
 	dmh_mutex_destroy(&dhp->dh_lock);

@@ -92,6 +92,12 @@ bool dmh_yield(void);
 uintptr_t dmh_thread_self(void);
 
 /*
+ * The process the calling thread acts for, as users name it (Linux: the
+ * thread group id): recorded as the owner of a device context.  Never 0.
+ */
+long dmh_proc_id(void);
+
+/*
  * Translations.  dmh_load() makes [soff, soff + len) of @dhp (byte offsets
  * within the handle) accessible without further faults; a host may install
  * only the page of @f (the current fault, NULL outside one) and let the
@@ -132,5 +138,57 @@ void dmh_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void dmh_log_ratelimited(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Events: what the core did, for tracing and counters.  The core fills a
+ * struct dm_event on its stack and calls dmh_event() once per event, with
+ * no lock of its own held except the mapping's s_lock (as reader or
+ * writer) and never a handle's dh_lock; the host must not call back into
+ * the core.  On the fault fast path this is the one cost of the events, so
+ * a host makes it cheap when nobody watches (Linux: static-key guarded
+ * tracepoints and per-CPU counters).  Which fields are set depends on the
+ * type (see docs/architecture.md, "Events").  Built with DM_NO_EVENTS
+ * (the overhead benchmark's baseline) the calls compile away.
+ */
+enum dm_event_type {
+	DM_EV_MAP, /* mmap accepted: off, len, handles */
+	DM_EV_UNMAP, /* munmap or exit reached handles: off, len, handles */
+	DM_EV_DUP, /* fork: handles, result (0 or an errno) */
+	DM_EV_FAULT, /* addr, off, rw, outcome, fc, calls */
+	DM_EV_CTX_SWITCH, /* ctx_id, prev_owner, new_owner, pages */
+	DM_EV_CTX_WAIT, /* ctx_id, waited (ticks) */
+	DM_EV_LOAD, /* devmap_load: off, len, in_fault, fc */
+	DM_EV_UNLOAD /* devmap_unload: off, len, in_fault */
+};
+
+struct dm_event {
+	enum dm_event_type type;
+	struct dm_seg *seg; /* the mapping: dm_seg_host() names it */
+	struct as *as; /* its address space */
+	offset_t off; /* user (mmap) offset */
+	size_t len; /* bytes */
+	uintptr_t addr; /* FAULT: faulting address */
+	uint_t handles; /* MAP, UNMAP, DUP: handles concerned */
+	uint_t rw; /* FAULT: DEVMAP_READ, _WRITE or _EXEC */
+	int outcome; /* FAULT: enum dm_fault_result */
+	faultcode_t fc; /* FAULT: why, for a signal; LOAD: its error */
+	uint_t calls; /* FAULT: devmap_access/mapdev_access calls made */
+	int result; /* DUP: 0 or the errno */
+	bool in_fault; /* LOAD, UNLOAD: called from inside a devmap fault */
+	unsigned long ctx_id; /* CTX_*: the context record's number */
+	long prev_owner; /* CTX_SWITCH: dmh_proc_id() of the owner, 0: none */
+	long new_owner; /* CTX_SWITCH: the new owner */
+	size_t pages; /* CTX_SWITCH: pages unloaded by the switch */
+	clock_t waited; /* CTX_WAIT: ticks waited */
+};
+
+#ifdef DM_NO_EVENTS
+static inline void dmh_event(const struct dm_event *ev)
+{
+	(void)ev;
+}
+#else
+void dmh_event(const struct dm_event *ev);
+#endif
 
 #endif /* _DM_HOST_H */

@@ -11,7 +11,9 @@
  *         -> devmap_handle.dh_lock (valid bits, geometry, backing)
  *           -> host page-table locks (inside dmh_load/dmh_unload)
  *   as.a_lock, dm_ctx.lock, the context list lock and the umem lock are
- *   leaves: nothing is called while they are held.
+ *   leaves: nothing is called while they are held, except that
+ *   dm_ctx_owners() takes each dm_ctx.lock inside the list lock.
+ *   dmh_event() is called with at most s_lock held.
  */
 #ifndef _DM_IMPL_H
 #define _DM_IMPL_H
@@ -38,6 +40,7 @@ struct dm_ctx {
 	struct dm_ctx *next; /* global list, under dm_ctx_list_lock */
 	const void *key;
 	const void *id;
+	unsigned long num; /* its number in events, from 1 */
 	unsigned int refcnt; /* under the list lock */
 	dmh_mutex_t lock;
 	dmh_cond_t cv;
@@ -45,6 +48,13 @@ struct dm_ctx {
 	bool held; /* hold_until and hold_as are in force */
 	clock_t hold_until; /* held for hold_as until this tick */
 	struct as *hold_as;
+	/* who owns it (under lock): the handle of the last successful
+	 * context switch, its process and since when; none after a failed
+	 * switch or when that handle goes */
+	const struct devmap_handle *owner_dhp;
+	long owner;
+	clock_t owner_since;
+	struct dm_fault *switching; /* faults in a switch (f->ctx_next) */
 };
 
 /* struct ddi_umem_cookie is public: <sys/ddidevmap.h> */
@@ -184,6 +194,11 @@ enum dm_ctx_state dm_ctx_enter(struct dm_ctx *ctx, struct dm_fault *f,
 			       clock_t ticks);
 void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks,
 		 bool ok);
+void dm_ctx_switch_begin(struct dm_ctx *ctx, struct dm_fault *f);
+void dm_ctx_switch_end(struct dm_ctx *ctx, struct dm_fault *f,
+		       const struct devmap_handle *dhp, bool ok);
+bool dm_ctx_unloaded(struct dm_ctx *ctx, size_t pages);
+void dm_ctx_disown(struct dm_ctx *ctx, const struct devmap_handle *dhp);
 
 /* Cache modes (devmap_setup.c), shared with the remap functions. */
 int dm_devmem_cache(const ddi_device_acc_attr_t *attr, enum dm_cache *cachep);
@@ -212,6 +227,17 @@ enum dm_fault_result dm_mapdev_fault(struct dm_fault *f,
 void dm_mapdev_free(struct dm_seg *seg);
 int dm_mapdev_dup(struct dm_seg *seg, struct dm_seg *child);
 int dm_oldmmap_setup(struct as *as, struct dm_map_req *req);
+
+/* The handles of a mapping (for events). */
+static inline uint_t dm_seg_nhandles(const struct dm_seg *seg)
+{
+	const struct devmap_handle *dhp;
+	uint_t n = 0;
+
+	for (dhp = seg->s_handles; dhp; dhp = dhp->dh_next)
+		n++;
+	return n;
+}
 
 /* Bounded retries of an access callback that returns 0 without loading. */
 #define DM_NOLOAD_MAX 8

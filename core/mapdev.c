@@ -191,6 +191,7 @@ static int dm_mapdev_ask(struct dm_fault *f, struct devmap_handle *dhp,
 	int i, ret = 0;
 
 	for (i = 0; i < DM_NOLOAD_MAX; i++) {
+		f->calls++;
 		ret = md->m_ops.mapdev_access(seg, md->m_private,
 					      (off_t)f->soff);
 		*fcp = 0;
@@ -256,7 +257,9 @@ enum dm_fault_result dm_mapdev_fault(struct dm_fault *f,
 	dm_fault_enter(f, f->as);
 	st = dm_ctx_enter(dhp->dh_ctx, f, dhp->dh_timeout);
 	if (st != DM_CTX_WAIT) {
+		dm_ctx_switch_begin(dhp->dh_ctx, f);
 		ret = dm_mapdev_ask(f, dhp, &fc);
+		dm_ctx_switch_end(dhp->dh_ctx, f, dhp, ret == 0 && fc == 0);
 		if (st == DM_CTX_HELD)
 			dm_ctx_exit(dhp->dh_ctx, f, dhp->dh_timeout,
 				    ret == 0 && fc == 0);

@@ -227,6 +227,7 @@ static void dm_free_instance(struct dev_info *dip)
 {
 	struct dm_driver *drv = dip->drv;
 
+	dm_stats_detach(dip);
 	ddi_remove_minor_node(dip, NULL);
 	for (int bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		if (dip->bars[bar])
@@ -308,6 +309,11 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 	mutex_unlock(&drv->lock);
 	if (err)
 		return err;
+	err = dm_stats_attach(dip);
+	if (err) {
+		dm_free_instance(dip);
+		return err;
+	}
 	if (pdev) {
 		pci_set_drvdata(pdev, dip);
 		dm_pad_bars(dip);

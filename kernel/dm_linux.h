@@ -43,6 +43,8 @@ struct dev_info {
 	struct list_head groups; /* its mappings (dm_group.inst_link) */
 	bool gone; /* removed: mappings revoked, no new open or mmap */
 	struct work_struct teardown; /* the last user's detach and free */
+	struct dm_stats __percpu *stats; /* event counters (dm_events.c) */
+	struct dentry *stats_file; /* their debugfs file */
 };
 
 /* A driver registered with mod_install(9F). */
@@ -140,5 +142,9 @@ int dm_shim_init(void);
 int dm_reg_bar(struct pci_dev *pdev, uint_t rnumber);
 resource_size_t dm_bar_len(struct dev_info *dip, int bar);
 void dm_shim_fini(void);
+int dm_stats_attach(struct dev_info *dip);
+void dm_stats_detach(struct dev_info *dip);
+void dm_stats_init(void);
+void dm_stats_fini(void);
 
 #endif /* _DM_LINUX_H */

@@ -41,6 +41,7 @@ static int __init devmap_init(void)
 	if (err)
 		return err;
 	dm_vm_init();
+	dm_stats_init();
 	dm_mnt = kern_mount(&dm_fs_type);
 	if (IS_ERR(dm_mnt)) {
 		err = PTR_ERR(dm_mnt);
@@ -54,6 +55,7 @@ static int __init devmap_init(void)
 	}
 	kern_unmount(dm_mnt);
 host:
+	dm_stats_fini();
 	dm_host_fini();
 	return err;
 }
@@ -62,6 +64,7 @@ static void __exit devmap_exit(void)
 {
 	dm_shim_fini();
 	kern_unmount(dm_mnt);
+	dm_stats_fini();
 	dm_host_fini();
 }
 

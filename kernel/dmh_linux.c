@@ -133,6 +133,11 @@ uintptr_t dmh_thread_self(void)
 	return (uintptr_t)current;
 }
 
+long dmh_proc_id(void)
+{
+	return current->tgid;
+}
+
 void dmh_log(int level, const char *fmt, ...)
 {
 	struct va_format vaf;

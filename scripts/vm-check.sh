@@ -66,11 +66,15 @@ gcc "${cc_flags[@]}" -o "$out/failnth_user" "$repo/tests/kernel/failnth_user.c" 
 	fail "failnth_user build failed"
 gcc "${cc_flags[@]}" -pthread -o "$out/stress_user" "$repo/tests/kernel/stress_user.c" ||
 	fail "stress_user build failed"
+gcc "${cc_flags[@]}" -o "$out/trace_user" "$repo/tests/kernel/trace_user.c" &&
+	make -s -C "$repo" BUILD="$out/tools" CC="gcc -static" "$out/tools/devmapstat" >&2 &&
+	cp "$out/tools/devmapstat" "$out/devmapstat" ||
+	fail "trace_user or devmapstat build failed"
 # the stress's arguments in the guest: STRESS_SECONDS (stock 15, debug 60), STRESS_SEED
 stress_s=${STRESS_SECONDS:-$([ "$flavour" = debug ] && echo 60 || echo 15)}
 echo "-t $stress_s${STRESS_SEED:+ -s $STRESS_SEED}" >"$out/stress.conf"
 "$repo/scripts/vm/initramfs.sh" "$out/initramfs.cpio.gz" "$repo/tests/kernel/guest.sh" \
-	"$out/failnth_user" \
+	"$out/failnth_user" "$out/trace_user" "$out/devmapstat" \
 	"$out/stress_user" "$out/stress.conf" \
 	"$kdir"/*.ko "$out/dmtest_user" "$out/dmtest_user32" "$out/xx_user" \
 	"$out/drivers_user" "$out/attack_user" "$out/unplug_user" "$out/dditest_user" ||

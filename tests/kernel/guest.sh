@@ -70,6 +70,14 @@ for how in remove unbind; do
 	wait_for /dev/xx0; check $? "unplug ($how): the card comes back as /dev/xx0"
 	/opt/unplug_user; check $? "unplug ($how): the new instance maps and works"
 done
+# What devmap shows: tracepoints (tracefs), the counter file (debugfs) and
+# devmapstat, on a fresh dmtest instance (trace_user.c says what each checks).
+mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+insmod /opt/dmtest.ko; check $? "insmod dmtest.ko for the diagnostics"
+for t in counters trace hold rates owner switches denied; do
+	/opt/trace_user $t; check $? "trace_user $t"
+done
+rmmod dmtest; check $? "rmmod dmtest after the diagnostics"
 # The randomized stress on dmtest, kmctx and xx (arguments: /opt/stress.conf).
 insmod /opt/dmtest.ko; check $? "insmod dmtest.ko again for the stress"
 # shellcheck disable=SC2046 # the arguments are words
@@ -85,9 +93,15 @@ done
 # and unloads dmtest, mregion and xx itself: none may be loaded here.
 /opt/failnth_user; check $? "failnth_user (allocation-failure injection) exited 0"
 rmmod devmap; check $? "rmmod devmap"
+/opt/devmapstat 1 1 2>/tmp/dms
+[ $? -eq 2 ] && grep -q "devmap is not loaded" /tmp/dms
+check $? "devmapstat without devmap.ko: exit 2, devmap is not loaded"
 [ ! -e /dev/dmtest0 ]; check $? "the minor node is gone"
 # The per-driver mapping limit, lowered to 4 for the test.
 insmod /opt/devmap.ko max_mappings=4; check $? "insmod devmap.ko max_mappings=4"
+/opt/devmapstat 1 1 2>/tmp/dms
+[ $? -eq 3 ] && grep -q "no devmap device instances" /tmp/dms
+check $? "devmapstat with no device: exit 3, no devmap device instances"
 insmod /opt/dmtest.ko; check $? "insmod dmtest.ko under the limit"
 /opt/attack_user exhaust 4; check $? "attack_user exhaust 4 exited 0"
 rmmod dmtest && rmmod devmap; check $? "rmmod dmtest and devmap after the limit test"

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <sys/sunddi.h>
 #include "../../core/dm_core.h"
+#include "../../core/dm_host.h"
 
 /* Devices: a node with register sets, and cb_ops per major number. */
 #define SIM_MAXREGS 4
@@ -100,6 +101,21 @@ extern bool sim_fatal_signal; /* dmh_yield() says: stop */
 /* dmh_log_ratelimited() shows this many messages per interval (ticks) */
 #define SIM_LOG_BURST 10
 #define SIM_LOG_INTERVAL 500
+
+/*
+ * The events the core reported through dmh_event(), oldest first, each
+ * with the pid of the process that was running; recording stops when the
+ * array is full (sim_nevents stays SIM_MAX_EVENTS).  sim_init() and
+ * sim_events_reset() empty it.
+ */
+#define SIM_MAX_EVENTS 4096
+struct sim_event {
+	struct dm_event ev;
+	int pid;
+};
+extern struct sim_event sim_events[SIM_MAX_EVENTS];
+extern int sim_nevents;
+void sim_events_reset(void);
 
 void sim_init(void);
 void sim_fini(void);

@@ -2,8 +2,9 @@
 /*
  * The host interface (core/dm_host.h) on the simulated host: memory with
  * leak counting and failure injection, POSIX locks, a virtual or real
- * clock, thread identity, a physical address width, rate-limited logs, and
- * translations kept in the simulated processes' page tables.
+ * clock, thread identity, a physical address width, rate-limited logs,
+ * translations kept in the simulated processes' page tables, and the
+ * events, recorded for the tests to assert on.
  */
 #include <stdarg.h>
 #include <errno.h>
@@ -21,6 +22,9 @@ bool sim_fatal_signal;
 static clock_t sim_clock;
 static struct timespec sim_epoch;
 static _Thread_local uintptr_t sim_tid;
+static _Thread_local int sim_pid;
+struct sim_event sim_events[SIM_MAX_EVENTS];
+int sim_nevents;
 static pthread_mutex_t sim_stats_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool sim_should_fail(void)
@@ -217,6 +221,28 @@ int dmh_ncpus(void)
 void sim_run(struct sim_proc *p)
 {
 	sim_tid = p->tid;
+	sim_pid = p->pid;
+}
+
+long dmh_proc_id(void)
+{
+	return sim_pid ? sim_pid : 1;
+}
+
+void dmh_event(const struct dm_event *ev)
+{
+	pthread_mutex_lock(&sim_stats_lock);
+	if (sim_nevents < SIM_MAX_EVENTS)
+		sim_events[sim_nevents++] =
+			(struct sim_event){ .ev = *ev, .pid = sim_pid };
+	pthread_mutex_unlock(&sim_stats_lock);
+}
+
+void sim_events_reset(void)
+{
+	pthread_mutex_lock(&sim_stats_lock);
+	sim_nevents = 0;
+	pthread_mutex_unlock(&sim_stats_lock);
 }
 
 bool dmh_yield(void)
@@ -362,6 +388,7 @@ int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
 void sim_init(void)
 {
 	memset(&sim_stats, 0, sizeof(sim_stats));
+	sim_events_reset();
 	clock_gettime(CLOCK_MONOTONIC, &sim_epoch);
 	dm_core_init();
 }
