@@ -9,6 +9,7 @@
  */
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -138,18 +139,26 @@ long dmh_proc_id(void)
 	return current->tgid;
 }
 
-void dmh_log(int level, const char *fmt, ...)
+/* One message at @level; with @rs, only while that rate limit allows. */
+static void dm_vlog(int level, struct ratelimit_state *rs, const char *fmt,
+		    va_list *args)
 {
-	struct va_format vaf;
-	va_list args;
+	struct va_format vaf = { .fmt = fmt, .va = args };
 
-	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
+	if (rs && !__ratelimit(rs))
+		return;
 	if (level == DM_CE_WARN)
 		pr_warn("%pV\n", &vaf);
 	else
 		pr_notice("%pV\n", &vaf);
+}
+
+void dmh_log(int level, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	dm_vlog(level, NULL, fmt, &args);
 	va_end(args);
 }
 
@@ -277,16 +286,12 @@ bool dmh_pfn_ok(unsigned long pfn)
 /* dmh_log() for what a user can trigger: printk_ratelimited. */
 void dmh_log_ratelimited(int level, const char *fmt, ...)
 {
-	struct va_format vaf;
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
 	va_list args;
 
 	va_start(args, fmt);
-	vaf.fmt = fmt;
-	vaf.va = &args;
-	if (level == DM_CE_WARN)
-		pr_warn_ratelimited("%pV\n", &vaf);
-	else
-		pr_notice_ratelimited("%pV\n", &vaf);
+	dm_vlog(level, &rs, fmt, &args);
 	va_end(args);
 }
 
