@@ -20,6 +20,7 @@
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include <sys/ddi.h>
+#include "ddi_impl.h"
 #include "dm_linux.h"
 
 int ddi_get_instance(dev_info_t *dip)
@@ -284,10 +285,12 @@ resource_size_t dm_bar_len(struct dev_info *dip, int bar)
 	return dip->pad[bar] ? PAGE_SIZE : pci_resource_len(dip->pdev, bar);
 }
 
-/* A register mapping of a memory BAR (see dm_reg_bar()). */
-struct ddi_acc_impl {
-	bool swap; /* DDI_STRUCTURE_BE_ACC */
-};
+/* Whether an access handle of these attributes swaps bytes. */
+bool ddi_acc_swap(const ddi_device_acc_attr_t *accattrp)
+{
+	return accattrp &&
+	       accattrp->devacc_attr_endian_flags == DDI_STRUCTURE_BE_ACC;
+}
 
 int ddi_regs_map_setup(dev_info_t *dip, uint_t rnumber, caddr_t *addrp,
 		       offset_t offset, offset_t len,
@@ -317,8 +320,7 @@ int ddi_regs_map_setup(dev_info_t *dip, uint_t rnumber, caddr_t *addrp,
 		kfree(h);
 		return DDI_FAILURE;
 	}
-	h->swap = accattrp &&
-		  accattrp->devacc_attr_endian_flags == DDI_STRUCTURE_BE_ACC;
+	h->swap = ddi_acc_swap(accattrp);
 	*addrp = (caddr_t)dip->bars[bar] + offset;
 	*handlep = h;
 	return DDI_SUCCESS;

@@ -47,5 +47,5 @@ for dir in include kernel/include; do
 	done
 done
 cat <<'NOTYET'
-| not yet (issue 11, part 2) | `ddi_dma_alloc_handle`, `ddi_dma_free_handle`, `ddi_dma_mem_alloc`, `ddi_dma_mem_free`, `ddi_dma_addr_bind_handle`, `ddi_dma_buf_bind_handle`, `ddi_dma_unbind_handle`, `ddi_dma_nextcookie`, `ddi_dma_sync`, `ddi_intr_alloc`, `ddi_intr_free`, `ddi_intr_add_handler`, `ddi_intr_remove_handler`, `ddi_intr_enable`, `ddi_intr_disable`, `ddi_intr_get_pri`, `ddi_umem_lock`, `ddi_umem_unlock`, `ddi_umem_iosetup` | `DDI_DMA_*`, `DDI_INTR_*` | `ddi_dma_handle_t`, `ddi_dma_cookie_t`, `ddi_dma_attr_t`, `ddi_intr_handle_t`, `struct buf` |
+| not yet (issue 11, part 2) | `ddi_umem_lock`, `ddi_umem_unlock`, `ddi_umem_iosetup` | | |
 NOTYET

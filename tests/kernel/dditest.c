@@ -6,7 +6,10 @@
  * dditest_user: read(9E)/write(9E) with uiomove(9F) on a buffer,
  * properties of the PCI node, cv_reltimedwait_sig(9F), ddi_get_pid(9F),
  * the time and page macros, ASSERT/VERIFY, getinfo(9E) with (dev_t)arg,
- * pfn_t, FMODELS, nochpoll and ddi_prop_op as entry points.  Built
+ * pfn_t, FMODELS, nochpoll and ddi_prop_op as entry points; and DMA and
+ * interrupts: ddi_dma_*(9F) with the card's DMA engine, and the card's
+ * interrupt (MSI, else its INTx line) through ddi_intr_*(9F), whose
+ * handler takes the driver's mutex and wakes a cv_wait_sig(9F).  Built
  * without DEBUG: its ASSERTs are not evaluated.
  */
 #include <sys/types.h>
@@ -26,15 +29,71 @@
 #include <sys/modctl.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
+#include <sys/ddi_intr.h>
 #include "dditest.h"
+
+/* The edu card's registers (register set 1, its BAR 0). */
+#define EDU_REGSIZE 0x100
+#define EDU_INTR_STATUS 0x24
+#define EDU_INTR_ACK 0x64
+#define EDU_DMA_SRC 0x80
+#define EDU_DMA_DST 0x88
+#define EDU_DMA_CNT 0x90
+#define EDU_DMA_CMD 0x98
+#define EDU_DMA_START 0x1
+#define EDU_DMA_TO_RAM 0x2 /* direction: 0 is from RAM to the card */
+#define EDU_DMA_INTR 0x4 /* raise interrupt 0x100 when done */
+#define EDU_DMA_BUF 0x40000 /* the card's buffer, in its DMA space */
+#define EDU_DMA_ADDR_HI 0x0FFFFFFFULL /* the engine reaches 28 bits */
 
 typedef struct ddt_state {
 	dev_info_t *dip;
-	kmutex_t lock;
+	kmutex_t lock; /* also taken by the interrupt handler */
 	kcondvar_t cv;
 	uint_t wakes; /* DDT_WAKE calls */
 	char *buf; /* DDT_BUFSIZE bytes */
+	caddr_t regs;
+	ddi_acc_handle_t regs_acc;
+	ddi_intr_handle_t intr;
+	int intr_type;
+	uint_t intrs; /* interrupts claimed, under lock */
+	uint32_t status_seen; /* status bits acknowledged, under lock */
 } ddt_state_t;
+
+static ddi_device_acc_attr_t ddt_acc_attr = { DDI_DEVICE_ATTR_V0,
+					      DDI_STRUCTURE_LE_ACC,
+					      DDI_STRICTORDER_ACC,
+					      DDI_DEFAULT_ACC };
+
+static ddi_dma_attr_t ddt_edu_dma_attr = {
+	.dma_attr_version = DMA_ATTR_V0,
+	.dma_attr_addr_lo = 0,
+	.dma_attr_addr_hi = EDU_DMA_ADDR_HI,
+	.dma_attr_count_max = 0xFFF,
+	.dma_attr_align = 1,
+	.dma_attr_burstsizes = 1,
+	.dma_attr_minxfer = 1,
+	.dma_attr_maxxfer = 0x1000,
+	.dma_attr_seg = EDU_DMA_ADDR_HI,
+	.dma_attr_sgllen = 1,
+	.dma_attr_granular = 1,
+	.dma_attr_flags = 0,
+};
+
+static ddi_dma_attr_t ddt_wide_dma_attr = {
+	.dma_attr_version = DMA_ATTR_V0,
+	.dma_attr_addr_lo = 0,
+	.dma_attr_addr_hi = 0xFFFFFFFFFFFFFFFFULL,
+	.dma_attr_count_max = 0xFFFFFFFFULL,
+	.dma_attr_align = 1,
+	.dma_attr_burstsizes = 1,
+	.dma_attr_minxfer = 1,
+	.dma_attr_maxxfer = 0xFFFFFFFFULL,
+	.dma_attr_seg = 0xFFFFFFFFFFFFFFFFULL,
+	.dma_attr_sgllen = 1,
+	.dma_attr_granular = 1,
+	.dma_attr_flags = 0,
+};
 
 static void *ddt_statep;
 
@@ -224,10 +283,192 @@ static clock_t ddt_wait(ddt_state_t *sp, clock_t ticks)
 	return ret;
 }
 
+static uint32_t *ddt_reg32(ddt_state_t *sp, int off)
+{
+	return (uint32_t *)(sp->regs + off);
+}
+
+static uint64_t *ddt_reg64(ddt_state_t *sp, int off)
+{
+	return (uint64_t *)(sp->regs + off);
+}
+
+/* The card's interrupt: acknowledge it and wake the waiting ioctl. */
+static uint_t ddt_intr(caddr_t arg1, caddr_t arg2)
+{
+	ddt_state_t *sp = (ddt_state_t *)arg1;
+	uint32_t status =
+		ddi_get32(sp->regs_acc, ddt_reg32(sp, EDU_INTR_STATUS));
+
+	if (status == 0)
+		return DDI_INTR_UNCLAIMED;
+	ddi_put32(sp->regs_acc, ddt_reg32(sp, EDU_INTR_ACK), status);
+	mutex_enter(&sp->lock);
+	sp->intrs++;
+	sp->status_seen |= status;
+	cv_broadcast(&sp->cv);
+	mutex_exit(&sp->lock);
+	return DDI_INTR_CLAIMED;
+}
+
+/*
+ * One transfer of the card's DMA engine, waiting in cv_wait_sig for its
+ * interrupt.  Returns 0, or EINTR on a signal, after the transfer ended
+ * nonetheless (the memory stays bound until then) or a second passed.
+ */
+static int ddt_edu_dma(ddt_state_t *sp, uint64_t src, uint64_t dst,
+		       uint64_t cmd)
+{
+	int rc = 0;
+	uint_t seen;
+
+	mutex_enter(&sp->lock);
+	seen = sp->intrs;
+	ddi_put64(sp->regs_acc, ddt_reg64(sp, EDU_DMA_SRC), src);
+	ddi_put64(sp->regs_acc, ddt_reg64(sp, EDU_DMA_DST), dst);
+	ddi_put64(sp->regs_acc, ddt_reg64(sp, EDU_DMA_CNT), DDT_DMA_LEN);
+	ddi_put64(sp->regs_acc, ddt_reg64(sp, EDU_DMA_CMD),
+		  cmd | EDU_DMA_START | EDU_DMA_INTR);
+	while (sp->intrs == seen && rc == 0)
+		if (cv_wait_sig(&sp->cv, &sp->lock) == 0)
+			rc = EINTR;
+	while (sp->intrs == seen &&
+	       cv_reltimedwait(&sp->cv, &sp->lock, hz, TR_CLOCK_TICK) > 0)
+		;
+	mutex_exit(&sp->lock);
+	return rc;
+}
+
+/* A kmem_alloc'd page, bound on a handle of 64-bit attributes. */
+static void ddt_dma_kmem(ddt_state_t *sp, struct ddt_dma *d)
+{
+	caddr_t page = kmem_zalloc(PAGESIZE, KM_SLEEP);
+	const ddi_dma_cookie_t *c;
+	ddi_dma_handle_t h;
+	ddi_dma_cookie_t cookie;
+	uint_t n = 0;
+
+	if (page == NULL ||
+	    ddi_dma_alloc_handle(sp->dip, &ddt_wide_dma_attr, DDI_DMA_SLEEP,
+				 NULL, &h) != DDI_SUCCESS) {
+		kmem_free(page, PAGESIZE);
+		d->kmem_bind_rc = DDI_FAILURE;
+		return;
+	}
+	d->kmem_as_rc = ddi_dma_addr_bind_handle(h, (struct as *)page, page,
+						 PAGESIZE, DDI_DMA_RDWR,
+						 DDI_DMA_SLEEP, NULL, &cookie,
+						 &n);
+	d->kmem_bind_rc = ddi_dma_addr_bind_handle(
+		h, NULL, page, PAGESIZE, DDI_DMA_RDWR | DDI_DMA_STREAMING,
+		DDI_DMA_SLEEP, NULL, &cookie, &n);
+	d->kmem_ncookies = n;
+	d->kmem_cookie_size = cookie.dmac_size;
+	d->kmem_inuse_rc = ddi_dma_addr_bind_handle(h, NULL, page, PAGESIZE,
+						    DDI_DMA_RDWR, DDI_DMA_SLEEP,
+						    NULL, &cookie, &n);
+	d->kmem_sync_dev_rc = ddi_dma_sync(h, 0, 0, DDI_DMA_SYNC_FORDEV);
+	d->kmem_sync_cpu_rc = ddi_dma_sync(h, 16, 32, DDI_DMA_SYNC_FORCPU);
+	d->kmem_sync_out_rc =
+		ddi_dma_sync(h, PAGESIZE, 1, DDI_DMA_SYNC_FORKERNEL);
+	c = ddi_dma_cookie_iter(h, NULL);
+	d->kmem_iter_ok = c != NULL && c->dmac_size == PAGESIZE &&
+			  ddi_dma_cookie_iter(h, c) == NULL;
+	d->kmem_unbind_rc = ddi_dma_unbind_handle(h);
+	d->kmem_unbind_again_rc = ddi_dma_unbind_handle(h);
+	ddi_dma_free_handle(&h);
+	kmem_free(page, PAGESIZE);
+}
+
+/*
+ * DMA memory within the card's reach: the engine copies its first half
+ * into the card and the card's copy back into its second half.
+ */
+static void ddt_dma_edu(ddt_state_t *sp, struct ddt_dma *d)
+{
+	ddi_acc_handle_t acc;
+	ddi_dma_cookie_t cookie, next;
+	ddi_dma_handle_t h;
+	size_t real;
+	caddr_t kva;
+	uint_t n = 0;
+	int i;
+
+	if (ddi_dma_alloc_handle(sp->dip, &ddt_edu_dma_attr, DDI_DMA_SLEEP,
+				 NULL, &h) != DDI_SUCCESS) {
+		d->mem_rc = DDI_FAILURE;
+		return;
+	}
+	d->mem_rc = ddi_dma_mem_alloc(h, 2 * DDT_DMA_LEN, &ddt_acc_attr,
+				      DDI_DMA_CONSISTENT, DDI_DMA_SLEEP, NULL,
+				      &kva, &real, &acc);
+	if (d->mem_rc != DDI_SUCCESS) {
+		ddi_dma_free_handle(&h);
+		return;
+	}
+	d->mem_real_length = real;
+	for (i = 0; i < 2 * DDT_DMA_LEN; i++)
+		kva[i] = i < DDT_DMA_LEN ? (char)(i * 7 + 1) : 0;
+	d->bind_rc = ddi_dma_addr_bind_handle(h, NULL, kva, 2 * DDT_DMA_LEN,
+					      DDI_DMA_RDWR | DDI_DMA_CONSISTENT,
+					      DDI_DMA_SLEEP, NULL, &cookie, &n);
+	if (d->bind_rc == DDI_DMA_MAPPED) {
+		d->ncookies = n;
+		d->cookie_addr = cookie.dmac_laddress;
+		d->cookie_size = cookie.dmac_size;
+		next = cookie;
+		next.dmac_size = 0;
+		ddi_dma_nextcookie(h, &next);
+		d->nextcookie_ok = next.dmac_size == 0;
+		mutex_enter(&sp->lock);
+		sp->status_seen = 0;
+		d->intrs = sp->intrs;
+		mutex_exit(&sp->lock);
+		(void)ddi_dma_sync(h, 0, DDT_DMA_LEN, DDI_DMA_SYNC_FORDEV);
+		d->to_card_rc =
+			ddt_edu_dma(sp, cookie.dmac_laddress, EDU_DMA_BUF, 0);
+		if (d->to_card_rc == 0)
+			d->from_card_rc =
+				ddt_edu_dma(sp, EDU_DMA_BUF,
+					    cookie.dmac_laddress + DDT_DMA_LEN,
+					    EDU_DMA_TO_RAM);
+		d->sync_rc = ddi_dma_sync(h, DDT_DMA_LEN, DDT_DMA_LEN,
+					  DDI_DMA_SYNC_FORCPU);
+		mutex_enter(&sp->lock);
+		d->intrs = sp->intrs - d->intrs;
+		d->status_seen = sp->status_seen;
+		mutex_exit(&sp->lock);
+		d->data_ok = 1;
+		for (i = 0; i < DDT_DMA_LEN; i++)
+			if (kva[DDT_DMA_LEN + i] != kva[i])
+				d->data_ok = 0;
+		d->unbind_rc = ddi_dma_unbind_handle(h);
+	}
+	ddi_dma_mem_free(&acc);
+	ddi_dma_free_handle(&h);
+}
+
+static int ddt_dma(ddt_state_t *sp, struct ddt_dma *d)
+{
+	uint_t pri;
+
+	(void)ddi_intr_get_supported_types(sp->dip, &d->intr_types);
+	(void)ddi_intr_get_nintrs(sp->dip, sp->intr_type, &d->nintrs);
+	(void)ddi_intr_get_pri(sp->intr, &pri);
+	d->intr_pri = pri;
+	d->intr_type = sp->intr_type;
+	d->handler_twice_rc =
+		ddi_intr_add_handler(sp->intr, ddt_intr, sp, NULL);
+	ddt_dma_kmem(sp, d);
+	ddt_dma_edu(sp, d);
+	return d->to_card_rc ? d->to_card_rc : d->from_card_rc;
+}
+
 static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		     int *rvalp)
 {
 	ddt_state_t *sp = ddt_get(dev);
+	struct ddt_dma d = { 0 };
 	struct ddt_values v = { 0 };
 	struct ddt_props p = { 0 };
 	struct ddt_wait w;
@@ -248,6 +489,11 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		if (w.ret == 0)
 			return EINTR;
 		return ddi_copyout(&w, (void *)arg, sizeof(w), mode) ? EFAULT :
+								       0;
+	case DDT_DMA:
+		if (ddt_dma(sp, &d) != 0)
+			return EINTR;
+		return ddi_copyout(&d, (void *)arg, sizeof(d), mode) ? EFAULT :
 								       0;
 	case DDT_WAKE:
 		mutex_enter(&sp->lock);
@@ -278,6 +524,41 @@ static struct cb_ops ddt_cb_ops = {
 	.cb_rev = CB_REV,
 };
 
+/*
+ * The card's one interrupt, MSI if it has it, with ddt_intr as handler;
+ * the lock the handler takes is initialised at the interrupt's priority.
+ */
+static int ddt_intr_setup(ddt_state_t *sp)
+{
+	int types, n, actual;
+	uint_t pri;
+
+	if (ddi_intr_get_supported_types(sp->dip, &types) != DDI_SUCCESS)
+		return DDI_FAILURE;
+	sp->intr_type = types & DDI_INTR_TYPE_MSI ? DDI_INTR_TYPE_MSI :
+						    DDI_INTR_TYPE_FIXED;
+	if (ddi_intr_get_nintrs(sp->dip, sp->intr_type, &n) != DDI_SUCCESS ||
+	    ddi_intr_alloc(sp->dip, &sp->intr, sp->intr_type, 0, 1, &actual,
+			   DDI_INTR_ALLOC_STRICT) != DDI_SUCCESS)
+		return DDI_FAILURE;
+	(void)ddi_intr_get_pri(sp->intr, &pri);
+	mutex_init(&sp->lock, NULL, MUTEX_DRIVER, DDI_INTR_PRI(pri));
+	if (ddi_intr_add_handler(sp->intr, ddt_intr, sp, NULL) != DDI_SUCCESS ||
+	    ddi_intr_enable(sp->intr) != DDI_SUCCESS) {
+		(void)ddi_intr_remove_handler(sp->intr);
+		(void)ddi_intr_free(sp->intr);
+		return DDI_FAILURE;
+	}
+	return DDI_SUCCESS;
+}
+
+static void ddt_intr_teardown(ddt_state_t *sp)
+{
+	(void)ddi_intr_disable(sp->intr);
+	(void)ddi_intr_remove_handler(sp->intr);
+	(void)ddi_intr_free(sp->intr);
+}
+
 static int ddt_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 {
 	int instance = ddi_get_instance(dip);
@@ -288,17 +569,28 @@ static int ddt_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 		return DDI_FAILURE;
 	sp = ddi_get_soft_state(ddt_statep, instance);
 	sp->dip = dip;
-	mutex_init(&sp->lock, NULL, MUTEX_DRIVER, NULL);
 	cv_init(&sp->cv, NULL, CV_DRIVER, NULL);
 	sp->buf = kmem_zalloc(DDT_BUFSIZE, KM_SLEEP);
-	if (sp->buf == NULL || ddi_create_minor_node(dip, "dditest", S_IFCHR,
-						     instance, DDI_PSEUDO, 0)) {
-		kmem_free(sp->buf, DDT_BUFSIZE);
-		ddi_soft_state_free(ddt_statep, instance);
-		return DDI_FAILURE;
-	}
+	if (sp->buf == NULL)
+		goto fail;
+	if (ddi_regs_map_setup(dip, 1, &sp->regs, 0, EDU_REGSIZE, &ddt_acc_attr,
+			       &sp->regs_acc) != DDI_SUCCESS)
+		goto fail;
+	if (ddt_intr_setup(sp) != DDI_SUCCESS)
+		goto fail_regs;
+	if (ddi_create_minor_node(dip, "dditest", S_IFCHR, instance, DDI_PSEUDO,
+				  0))
+		goto fail_intr;
 	ddi_report_dev(dip);
 	return DDI_SUCCESS;
+fail_intr:
+	ddt_intr_teardown(sp);
+fail_regs:
+	ddi_regs_map_free(&sp->regs_acc);
+fail:
+	kmem_free(sp->buf, DDT_BUFSIZE);
+	ddi_soft_state_free(ddt_statep, instance);
+	return DDI_FAILURE;
 }
 
 static int ddt_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
@@ -309,6 +601,8 @@ static int ddt_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 	if (cmd != DDI_DETACH)
 		return DDI_FAILURE;
 	ddi_remove_minor_node(dip, NULL);
+	ddt_intr_teardown(sp);
+	ddi_regs_map_free(&sp->regs_acc);
 	cv_destroy(&sp->cv);
 	kmem_free(sp->buf, DDT_BUFSIZE);
 	ddi_soft_state_free(ddt_statep, instance);

@@ -55,9 +55,46 @@ struct ddt_wait {
 	long ret;
 };
 
+/*
+ * DMA and interrupts on the edu card (DDT_DMA): the card's DMA engine
+ * copies half of a ddi_dma_mem_alloc(9F) page bound with
+ * ddi_dma_addr_bind_handle(9F) into its own buffer and back into the
+ * other half, each transfer ending with an interrupt whose handler wakes
+ * the ioctl's cv_wait_sig(9F); and a kmem_alloc(9F) page is bound too.
+ */
+struct ddt_dma {
+	int intr_types; /* ddi_intr_get_supported_types() */
+	int intr_type; /* the type attach(9E) allocated */
+	int nintrs; /* ddi_intr_get_nintrs() of that type */
+	int intr_pri; /* ddi_intr_get_pri() */
+	int handler_twice_rc; /* ddi_intr_add_handler while enabled */
+	/* a kmem_alloc'd page on a handle of 64-bit attributes */
+	int kmem_bind_rc, kmem_ncookies;
+	unsigned long kmem_cookie_size;
+	int kmem_inuse_rc; /* binding it again */
+	int kmem_sync_dev_rc, kmem_sync_cpu_rc, kmem_sync_out_rc;
+	int kmem_iter_ok; /* ddi_dma_cookie_iter: the cookie, then NULL */
+	int kmem_unbind_rc, kmem_unbind_again_rc;
+	int kmem_as_rc; /* binding with an address space */
+	/* ddi_dma_mem_alloc within the card's 28 address bits */
+	int mem_rc;
+	unsigned long mem_real_length;
+	int bind_rc, ncookies;
+	unsigned long cookie_addr, cookie_size;
+	int nextcookie_ok; /* ddi_dma_nextcookie: nothing after the one */
+	int to_card_rc, from_card_rc; /* 0, or EINTR (cv_wait_sig) */
+	int intrs; /* interrupts the handler claimed during DDT_DMA */
+	int status_seen; /* the status bits the handler acknowledged */
+	int data_ok; /* the card's copy came back into the other half */
+	int sync_rc, unbind_rc;
+};
+
+#define DDT_DMA_LEN 2048 /* bytes of each transfer */
+
 #define DDT_VALUES _IOR('D', 1, struct ddt_values)
 #define DDT_PROPS _IOR('D', 2, struct ddt_props)
 #define DDT_WAIT _IOWR('D', 3, struct ddt_wait) /* EINTR on a signal */
 #define DDT_WAKE _IO('D', 4) /* ends every DDT_WAIT */
+#define DDT_DMA _IOR('D', 5, struct ddt_dma) /* EINTR on a signal */
 
 #endif /* _DDITEST_H */

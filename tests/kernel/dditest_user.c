@@ -4,8 +4,9 @@
  * card: read(2)/write(2) reach read(9E)/write(9E) with a uio, the node's
  * properties match the card's PCI identity in sysfs, cv_reltimedwait_sig
  * ends on a wake, a signal and its timeout, and the driver's DDI values
- * (pid, hz, time and page macros, ASSERT/VERIFY, getinfo) are right.
- * Prints TAP.
+ * (pid, hz, time and page macros, ASSERT/VERIFY, getinfo) are right; the
+ * card's DMA engine copies bound memory into the card and back, each
+ * transfer's interrupt waking the driver's cv_wait_sig.  Prints TAP.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -181,6 +182,73 @@ static void test_wait(int fd)
 	   "cv_reltimedwait_sig: the ticks left when woken");
 }
 
+/* DDI return values the driver reports */
+#define DDI_SUCCESS 0
+#define DDI_FAILURE (-1)
+#define DDI_EINVAL (-4)
+#define DDI_DMA_MAPPED 0
+#define DDI_DMA_NOMAPPING (-2)
+#define DDI_DMA_INUSE (-9)
+#define DDI_INTR_TYPE_MSI 0x2
+
+static void test_dma(int fd)
+{
+	struct ddt_dma d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	alarm(10); /* a lost interrupt: EINTR, not a hang */
+	rc = ioctl(fd, DDT_DMA, &d);
+	alarm(0);
+	ok(rc == 0, "DDT_DMA: two DMA transfers ended with their interrupts");
+	if (rc != 0)
+		perror("DDT_DMA");
+	ok(d.intr_types & DDI_INTR_TYPE_MSI,
+	   "ddi_intr_get_supported_types: the edu card has MSI");
+	is(d.intr_type, DDI_INTR_TYPE_MSI, "attach(9E) allocated the MSI");
+	is(d.nintrs, 1, "ddi_intr_get_nintrs: one MSI");
+	ok(d.intr_pri > 0 && d.intr_pri < 10,
+	   "ddi_intr_get_pri: a priority below LOCK_LEVEL");
+	is(d.handler_twice_rc, DDI_EINVAL,
+	   "ddi_intr_add_handler on an enabled interrupt: DDI_EINVAL");
+	is(d.kmem_as_rc, DDI_DMA_NOMAPPING,
+	   "ddi_dma_addr_bind_handle with an address space: DDI_DMA_NOMAPPING");
+	is(d.kmem_bind_rc, DDI_DMA_MAPPED,
+	   "ddi_dma_addr_bind_handle of a kmem_alloc page: DDI_DMA_MAPPED");
+	is(d.kmem_ncookies, 1, "... in one cookie");
+	is(d.kmem_cookie_size, 4096, "... of the page's size");
+	is(d.kmem_inuse_rc, DDI_DMA_INUSE, "binding it again: DDI_DMA_INUSE");
+	ok(d.kmem_sync_dev_rc == DDI_SUCCESS &&
+		   d.kmem_sync_cpu_rc == DDI_SUCCESS,
+	   "ddi_dma_sync FORDEV (all) and FORCPU (a range): DDI_SUCCESS");
+	is(d.kmem_sync_out_rc, DDI_FAILURE,
+	   "ddi_dma_sync beyond the binding: DDI_FAILURE");
+	ok(d.kmem_iter_ok, "ddi_dma_cookie_iter: the cookie, then NULL");
+	is(d.kmem_unbind_rc, DDI_SUCCESS, "ddi_dma_unbind_handle: DDI_SUCCESS");
+	is(d.kmem_unbind_again_rc, DDI_FAILURE,
+	   "ddi_dma_unbind_handle of an unbound handle: DDI_FAILURE");
+	is(d.mem_rc, DDI_SUCCESS, "ddi_dma_mem_alloc within 28 address bits");
+	is(d.mem_real_length, 4096, "... its real length is a page");
+	is(d.bind_rc, DDI_DMA_MAPPED,
+	   "ddi_dma_addr_bind_handle of that memory");
+	is(d.ncookies, 1, "... in one cookie");
+	is(d.cookie_size, 2 * DDT_DMA_LEN, "... of the bound length");
+	ok(d.cookie_addr + d.cookie_size - 1 <= 0x0FFFFFFFUL,
+	   "... within the attributes' dma_attr_addr_hi (28 bits)");
+	printf("# cookie 0x%lx+%lu\n", d.cookie_addr, d.cookie_size);
+	ok(d.nextcookie_ok, "ddi_dma_nextcookie: no cookie after the one");
+	is(d.to_card_rc, 0,
+	   "DMA from RAM to the card: its interrupt woke cv_wait_sig");
+	is(d.from_card_rc, 0,
+	   "DMA from the card to RAM: its interrupt woke cv_wait_sig");
+	is(d.intrs, 2, "the handler claimed one interrupt per transfer");
+	is(d.status_seen, 0x100, "... with the DMA status bit, acknowledged");
+	is(d.sync_rc, DDI_SUCCESS, "ddi_dma_sync FORCPU of the received half");
+	ok(d.data_ok, "the card's copy came back into the other half");
+	is(d.unbind_rc, DDI_SUCCESS,
+	   "ddi_dma_unbind_handle after the transfers");
+}
+
 int main(void)
 {
 	int fd = open(DEV, O_RDWR);
@@ -194,6 +262,7 @@ int main(void)
 	test_props(fd);
 	test_rw(fd);
 	test_wait(fd);
+	test_dma(fd);
 	close(fd);
 	printf("1..%d\n", ntests);
 	return nfailed ? 1 : 0;

@@ -2,9 +2,10 @@
 /*
  * The general DDI (not devmap) for drivers on Linux: instances, soft
  * state, minor nodes, register access, copyin/copyout, time, the
- * process, properties and the page-size conversions.  It includes the
- * other shim headers a driver's DDI code expects with it (types,
- * sysmacros, param, time, file, open, uio, cmn_err, kmem, ksynch).  The
+ * process, properties, the page-size conversions and DMA (ddi_dma_*(9F);
+ * the types are Solaris' <sys/ddidmareq.h>).  It includes the other shim
+ * headers a driver's DDI code expects with it (types, sysmacros, param,
+ * time, file, open, uio, cmn_err, kmem, ksynch, ddi_intr).  The
  * devmap DDI itself is <sys/sunddi.h>; the implementation of these is
  * kernel/ddi_*.c.
  */
@@ -22,6 +23,7 @@
 #include <sys/cmn_err.h>
 #include <sys/kmem.h>
 #include <sys/ksynch.h>
+#include <sys/ddi_intr.h>
 
 #define S_IFCHR 0020000
 #define DDI_PSEUDO "ddi_pseudo"
@@ -108,5 +110,26 @@ int ddi_getprop(dev_t dev, dev_info_t *dip, int flags, char *name,
 		int defvalue);
 int ddi_getlongprop(dev_t dev, dev_info_t *dip, int flags, char *name,
 		    caddr_t valuep, int *lengthp);
+
+/* DMA (ddi_dma_*(9F)); an address space (struct as) is not accepted */
+int ddi_dma_alloc_handle(dev_info_t *dip, const ddi_dma_attr_t *attr,
+			 int (*waitfp)(caddr_t), caddr_t arg,
+			 ddi_dma_handle_t *handlep);
+void ddi_dma_free_handle(ddi_dma_handle_t *handlep);
+int ddi_dma_mem_alloc(ddi_dma_handle_t handle, size_t length,
+		      ddi_device_acc_attr_t *accattrp, uint_t flags,
+		      int (*waitfp)(caddr_t), caddr_t arg, caddr_t *kaddrp,
+		      size_t *real_length, ddi_acc_handle_t *handlep);
+void ddi_dma_mem_free(ddi_acc_handle_t *handlep);
+int ddi_dma_addr_bind_handle(ddi_dma_handle_t handle, struct as *as,
+			     caddr_t addr, size_t len, uint_t flags,
+			     int (*waitfp)(caddr_t), caddr_t arg,
+			     ddi_dma_cookie_t *cookiep, uint_t *ccountp);
+int ddi_dma_unbind_handle(ddi_dma_handle_t handle);
+void ddi_dma_nextcookie(ddi_dma_handle_t handle, ddi_dma_cookie_t *cookiep);
+const ddi_dma_cookie_t *ddi_dma_cookie_iter(ddi_dma_handle_t handle,
+					    const ddi_dma_cookie_t *prev);
+int ddi_dma_sync(ddi_dma_handle_t handle, off_t off, size_t length,
+		 uint_t type);
 
 #endif /* _SYS_DDI_H */

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * DMA for Solaris drivers: ddi_dma_*(9F) on the Linux DMA API.
+ *
+ * A handle holds the attributes of ddi_dma_attr(9S).  Allocating one sets
+ * the device's DMA mask (streaming and coherent) to the smallest mask
+ * covering dma_attr_addr_hi, as a Linux driver does in probe, and turns
+ * bus mastering on: the mask is the device's, so the handle allocated
+ * last decides it, and every binding is checked against its own handle's
+ * [dma_attr_addr_lo, dma_attr_addr_hi] besides.
+ *
+ * ddi_dma_mem_alloc() is dma_alloc_coherent(): memory the device reaches
+ * under the handle's attributes, DDI_DMA_CONSISTENT or not (coherent
+ * memory is what DDI_DMA_STREAMING drivers get too; ddi_dma_sync() on it
+ * costs nothing).  ddi_dma_addr_bind_handle() binds kernel memory: that
+ * of the handle's own ddi_dma_mem_alloc() without a new mapping, other
+ * memory of the kernel's linear map (kmem_alloc(9F) of a few pages) with
+ * dma_map_single().  Such memory is physically contiguous, so a binding
+ * is always one cookie; memory that is not (vmalloc space, user
+ * addresses) is refused with DDI_DMA_NOMAPPING, and so is a partial
+ * mapping: DDI_DMA_PARTIAL is ignored, a binding is whole or fails.
+ * ddi_dma_sync() is dma_sync_single_for_device()/_for_cpu().
+ *
+ * The wait function of every call is DDI_DMA_SLEEP (the allocation may
+ * sleep) or anything else, which does not wait and is never called back.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/slab.h>
+#include "ddi_impl.h"
+#include "dm_linux.h"
+
+struct ddi_dma_impl {
+	struct device *dev;
+	ddi_dma_attr_t attr;
+	/* ddi_dma_mem_alloc(), at most one at a time */
+	struct ddi_acc_impl *mem_acc;
+	void *mem_kaddr;
+	dma_addr_t mem_dma;
+	size_t mem_len;
+	/* the binding: one cookie */
+	bool bound;
+	bool mapped; /* by dma_map_single(), not memory of mem_alloc */
+	enum dma_data_direction dir;
+	ddi_dma_cookie_t cookie;
+	uint_t cookies_read; /* by ddi_dma_nextcookie() */
+};
+
+static gfp_t dm_dma_gfp(int (*waitfp)(caddr_t))
+{
+	return waitfp == DDI_DMA_SLEEP ? GFP_KERNEL : GFP_NOWAIT;
+}
+
+/**
+ * ddi_dma_alloc_handle() - allocate a DMA handle for a device
+ * @dip: the device node; a PCI device
+ * @attr: the device's DMA attributes; copied
+ * @waitfp: DDI_DMA_SLEEP or DDI_DMA_DONTWAIT
+ * @arg: argument of a callback; not used
+ * @handlep: receives the handle
+ *
+ * Sets the device's DMA mask to cover @attr's dma_attr_addr_hi and
+ * enables bus mastering.
+ *
+ * Return: DDI_SUCCESS, DDI_DMA_BADATTR (not a PCI device, or a mask the
+ * platform cannot give) or DDI_DMA_NORESOURCES.
+ */
+int ddi_dma_alloc_handle(dev_info_t *dip, const ddi_dma_attr_t *attr,
+			 int (*waitfp)(caddr_t), caddr_t arg,
+			 ddi_dma_handle_t *handlep)
+{
+	struct ddi_dma_impl *h;
+	u64 mask;
+
+	if (!dip->pdev || attr->dma_attr_version != DMA_ATTR_V0 ||
+	    attr->dma_attr_addr_hi <= attr->dma_attr_addr_lo)
+		return DDI_DMA_BADATTR;
+	mask = DMA_BIT_MASK(fls64(attr->dma_attr_addr_hi));
+	if (dma_set_mask_and_coherent(&dip->pdev->dev, mask))
+		return DDI_DMA_BADATTR;
+	h = kzalloc(sizeof(*h), dm_dma_gfp(waitfp));
+	if (!h)
+		return DDI_DMA_NORESOURCES;
+	pci_set_master(dip->pdev);
+	h->dev = &dip->pdev->dev;
+	h->attr = *attr;
+	*handlep = h;
+	return DDI_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(ddi_dma_alloc_handle);
+
+/**
+ * ddi_dma_free_handle() - free a DMA handle
+ * @handlep: the handle; set to NULL
+ *
+ * A binding still in place is unbound and memory of ddi_dma_mem_alloc()
+ * still allocated is freed (its access handle stays valid for
+ * ddi_dma_mem_free(), which then frees only the handle).
+ */
+void ddi_dma_free_handle(ddi_dma_handle_t *handlep)
+{
+	struct ddi_dma_impl *h = *handlep;
+
+	if (h->bound)
+		ddi_dma_unbind_handle(h);
+	if (h->mem_acc) {
+		dma_free_coherent(h->dev, h->mem_len, h->mem_kaddr, h->mem_dma);
+		h->mem_acc->dma = NULL;
+	}
+	kfree(h);
+	*handlep = NULL;
+}
+EXPORT_SYMBOL_GPL(ddi_dma_free_handle);
+
+/**
+ * ddi_dma_mem_alloc() - allocate memory the device reaches by DMA
+ * @handle: the DMA handle whose attributes the memory meets
+ * @length: bytes
+ * @accattrp: access attributes for ddi_get/ddi_put(9F) on the memory
+ * @flags: DDI_DMA_CONSISTENT or DDI_DMA_STREAMING (both coherent here)
+ * @waitfp: DDI_DMA_SLEEP or DDI_DMA_DONTWAIT
+ * @arg: argument of a callback; not used
+ * @kaddrp: receives the kernel address
+ * @real_length: receives the length, @length rounded up to a page
+ * @handlep: receives the access handle, for ddi_dma_mem_free()
+ *
+ * Return: DDI_SUCCESS, or DDI_FAILURE (no memory within the attributes,
+ * or the handle has memory already).
+ */
+int ddi_dma_mem_alloc(ddi_dma_handle_t handle, size_t length,
+		      ddi_device_acc_attr_t *accattrp, uint_t flags,
+		      int (*waitfp)(caddr_t), caddr_t arg, caddr_t *kaddrp,
+		      size_t *real_length, ddi_acc_handle_t *handlep)
+{
+	gfp_t gfp = dm_dma_gfp(waitfp);
+	size_t len = PAGE_ALIGN(length);
+	struct ddi_acc_impl *acc;
+
+	if (handle->mem_acc || !length)
+		return DDI_FAILURE;
+	acc = kzalloc(sizeof(*acc), gfp);
+	if (!acc)
+		return DDI_FAILURE;
+	handle->mem_kaddr =
+		dma_alloc_coherent(handle->dev, len, &handle->mem_dma, gfp);
+	if (!handle->mem_kaddr) {
+		kfree(acc);
+		return DDI_FAILURE;
+	}
+	if (handle->mem_dma < handle->attr.dma_attr_addr_lo ||
+	    handle->mem_dma + len - 1 > handle->attr.dma_attr_addr_hi) {
+		dma_free_coherent(handle->dev, len, handle->mem_kaddr,
+				  handle->mem_dma);
+		kfree(acc);
+		return DDI_FAILURE;
+	}
+	acc->swap = ddi_acc_swap(accattrp);
+	acc->dma = handle;
+	handle->mem_acc = acc;
+	handle->mem_len = len;
+	*kaddrp = handle->mem_kaddr;
+	*real_length = len;
+	*handlep = acc;
+	return DDI_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(ddi_dma_mem_alloc);
+
+/**
+ * ddi_dma_mem_free() - free memory of ddi_dma_mem_alloc()
+ * @handlep: its access handle; set to NULL
+ *
+ * The memory must not be bound.
+ */
+void ddi_dma_mem_free(ddi_acc_handle_t *handlep)
+{
+	struct ddi_acc_impl *acc = *handlep;
+	struct ddi_dma_impl *h = acc->dma;
+
+	if (h) {
+		dma_free_coherent(h->dev, h->mem_len, h->mem_kaddr, h->mem_dma);
+		h->mem_acc = NULL;
+	}
+	kfree(acc);
+	*handlep = NULL;
+}
+EXPORT_SYMBOL_GPL(ddi_dma_mem_free);
+
+static enum dma_data_direction dm_dma_dir(uint_t flags)
+{
+	switch (flags & DDI_DMA_RDWR) {
+	case DDI_DMA_WRITE:
+		return DMA_TO_DEVICE;
+	case DDI_DMA_READ:
+		return DMA_FROM_DEVICE;
+	default:
+		return DMA_BIDIRECTIONAL;
+	}
+}
+
+/*
+ * Whether dma_map_single() can map [addr, addr + len): memory of the
+ * linear map, and without an IOMMU, physically within the handle's
+ * attributes and the device's mask (dma-direct would warn, then fail).
+ */
+static bool dm_dma_reachable(struct ddi_dma_impl *h, char *addr, size_t len)
+{
+	phys_addr_t phys;
+
+	if (!virt_addr_valid(addr) || !virt_addr_valid(addr + len - 1))
+		return false;
+	if (device_iommu_mapped(h->dev))
+		return true;
+	phys = virt_to_phys(addr);
+	return phys >= h->attr.dma_attr_addr_lo &&
+	       phys + len - 1 <=
+		       min(h->attr.dma_attr_addr_hi, dma_get_mask(h->dev));
+}
+
+/**
+ * ddi_dma_addr_bind_handle() - bind kernel memory to a DMA handle
+ * @handle: the DMA handle, not bound
+ * @as: NULL (kernel memory); an address space is refused
+ * @addr: the memory: of the handle's ddi_dma_mem_alloc(), or of the
+ *	  kernel's linear map (kmem_alloc(9F))
+ * @len: bytes
+ * @flags: DDI_DMA_READ, DDI_DMA_WRITE or DDI_DMA_RDWR, and
+ *	   DDI_DMA_CONSISTENT, DDI_DMA_STREAMING, DDI_DMA_PARTIAL (ignored)
+ * @waitfp: DDI_DMA_SLEEP or DDI_DMA_DONTWAIT
+ * @arg: argument of a callback; not used
+ * @cookiep: receives the first (here the only) cookie, or NULL
+ * @ccountp: receives the number of cookies (1), or NULL
+ *
+ * Return: DDI_DMA_MAPPED, DDI_DMA_INUSE (bound already), DDI_DMA_NOMAPPING
+ * (memory the device cannot reach, or not physically contiguous; without
+ * an IOMMU, memory must be physically within the attributes),
+ * DDI_DMA_TOOBIG (longer than dma_attr_count_max allows in one cookie)
+ * or DDI_DMA_NORESOURCES.
+ */
+int ddi_dma_addr_bind_handle(ddi_dma_handle_t handle, struct as *as,
+			     caddr_t addr, size_t len, uint_t flags,
+			     int (*waitfp)(caddr_t), caddr_t arg,
+			     ddi_dma_cookie_t *cookiep, uint_t *ccountp)
+{
+	const ddi_dma_attr_t *attr = &handle->attr;
+	char *mem = handle->mem_kaddr;
+	dma_addr_t dma;
+
+	if (handle->bound)
+		return DDI_DMA_INUSE;
+	if (as || !len)
+		return DDI_DMA_NOMAPPING;
+	if (len - 1 > attr->dma_attr_count_max)
+		return DDI_DMA_TOOBIG;
+	handle->dir = dm_dma_dir(flags);
+	handle->mapped = !mem || addr < mem ||
+			 addr + len > mem + handle->mem_len;
+	if (!handle->mapped) {
+		dma = handle->mem_dma + (addr - mem);
+	} else {
+		if (!dm_dma_reachable(handle, addr, len))
+			return DDI_DMA_NOMAPPING;
+		dma = dma_map_single(handle->dev, addr, len, handle->dir);
+		if (dma_mapping_error(handle->dev, dma))
+			return DDI_DMA_NORESOURCES;
+		if (dma < attr->dma_attr_addr_lo ||
+		    dma + len - 1 > attr->dma_attr_addr_hi) {
+			dma_unmap_single(handle->dev, dma, len, handle->dir);
+			return DDI_DMA_NOMAPPING;
+		}
+	}
+	handle->cookie =
+		(ddi_dma_cookie_t){ .dmac_laddress = dma, .dmac_size = len };
+	handle->cookies_read = 1;
+	handle->bound = true;
+	if (cookiep)
+		*cookiep = handle->cookie;
+	if (ccountp)
+		*ccountp = 1;
+	return DDI_DMA_MAPPED;
+}
+EXPORT_SYMBOL_GPL(ddi_dma_addr_bind_handle);
+
+/**
+ * ddi_dma_unbind_handle() - end a binding
+ * @handle: the DMA handle
+ *
+ * Return: DDI_SUCCESS, or DDI_FAILURE when it is not bound.
+ */
+int ddi_dma_unbind_handle(ddi_dma_handle_t handle)
+{
+	if (!handle->bound)
+		return DDI_FAILURE;
+	if (handle->mapped)
+		dma_unmap_single(handle->dev, handle->cookie.dmac_laddress,
+				 handle->cookie.dmac_size, handle->dir);
+	handle->bound = false;
+	return DDI_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(ddi_dma_unbind_handle);
+
+/**
+ * ddi_dma_nextcookie() - the next cookie of a binding
+ * @handle: the DMA handle, bound
+ * @cookiep: receives the cookie after those already returned; left as it
+ *	     is when there is none (a binding here has one cookie, which the
+ *	     bind returned)
+ */
+void ddi_dma_nextcookie(ddi_dma_handle_t handle, ddi_dma_cookie_t *cookiep)
+{
+	if (handle->bound && handle->cookies_read < 1) {
+		*cookiep = handle->cookie;
+		handle->cookies_read++;
+	}
+}
+EXPORT_SYMBOL_GPL(ddi_dma_nextcookie);
+
+/**
+ * ddi_dma_cookie_iter() - walk the cookies of a binding
+ * @handle: the DMA handle, bound
+ * @prev: the cookie this call returned last, or NULL for the first
+ *
+ * Return: the next cookie, or NULL after the last one.
+ */
+const ddi_dma_cookie_t *ddi_dma_cookie_iter(ddi_dma_handle_t handle,
+					    const ddi_dma_cookie_t *prev)
+{
+	return handle->bound && !prev ? &handle->cookie : NULL;
+}
+EXPORT_SYMBOL_GPL(ddi_dma_cookie_iter);
+
+/**
+ * ddi_dma_sync() - make a binding's memory consistent for CPU or device
+ * @handle: the DMA handle, bound
+ * @off: offset in the binding
+ * @length: bytes; 0 for the rest of the binding
+ * @type: DDI_DMA_SYNC_FORDEV (after the CPU wrote, before the device
+ *	  reads) or DDI_DMA_SYNC_FORCPU/DDI_DMA_SYNC_FORKERNEL (after the
+ *	  device wrote, before the CPU reads)
+ *
+ * Return: DDI_SUCCESS, or DDI_FAILURE when it is not bound or the range
+ * is outside the binding.
+ */
+int ddi_dma_sync(ddi_dma_handle_t handle, off_t off, size_t length, uint_t type)
+{
+	size_t size = handle->cookie.dmac_size;
+	dma_addr_t dma = handle->cookie.dmac_laddress;
+
+	if (!handle->bound || off < 0 || off > size || length > size - off)
+		return DDI_FAILURE;
+	if (!length)
+		length = size - off;
+	if (!handle->mapped || !length)
+		return DDI_SUCCESS; /* coherent memory */
+	if (type == DDI_DMA_SYNC_FORDEV)
+		dma_sync_single_range_for_device(handle->dev, dma, off, length,
+						 handle->dir);
+	else
+		dma_sync_single_range_for_cpu(handle->dev, dma, off, length,
+					      handle->dir);
+	return DDI_SUCCESS;
+}
+EXPORT_SYMBOL_GPL(ddi_dma_sync);
