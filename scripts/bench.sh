@@ -24,10 +24,15 @@ gcc -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -W
 "$repo/bench/core_cost.sh" "$out/core_cost" "$out/callgrind" >"$out/core.txt"
 kdir=$("$repo/scripts/kmod.sh" stock "$build" "$repo/bench/dmbench.c" 2>"$out/kmod.log") ||
 	{ cat "$out/kmod.log" >&2; exit 1; }
+# the event overhead's baseline: devmap.ko without the event calls
+eval "$("$repo/scripts/vm/kernel.sh" stock)"
+KCFLAGS=-DDM_NO_EVENTS "$repo/scripts/kmod-build.sh" "$KBUILD" "$build/kmod/stock-noevents" \
+	2>>"$out/kmod.log" || { cat "$out/kmod.log" >&2; exit 1; }
+cp "$build/kmod/stock-noevents/devmap.ko" "$out/devmap-noevents.ko"
 gcc -static -O2 -Wall -Wextra -Werror -I"$repo/bench" -o "$out/dmbench_user" \
 	"$repo/bench/dmbench_user.c"
 "$repo/scripts/vm/initramfs.sh" "$out/initramfs.cpio.gz" "$repo/bench/guest.sh" \
-	"$kdir/devmap.ko" "$kdir/dmbench.ko" "$out/dmbench_user"
+	"$kdir/devmap.ko" "$kdir/dmbench.ko" "$out/dmbench_user" "$out/devmap-noevents.ko"
 "$repo/scripts/vm/run.sh" --timeout 900 "$out/initramfs.cpio.gz" "$out/guest.log" \
 	>/dev/null 2>"$out/run.log" || { cat "$out/run.log" >&2; exit 1; }
 {
