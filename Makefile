@@ -108,11 +108,14 @@ kmod:
 	@scripts/vm/deps.sh
 	@scripts/kmod.sh stock $(BUILD)
 
-dkms-install:
+# the module for every kernel, and devmapstat with it
+dkms-install: $(BUILD)/devmapstat
 	@scripts/dkms.sh install
+	@$(MAKE) --no-print-directory install-tools
 
 dkms-remove:
 	@scripts/dkms.sh remove
+	rm -f $(DESTDIR)$(SBINDIR)/devmapstat
 
 dkms-check:
 	@scripts/run-tests.sh scripts/dkms-check.sh
