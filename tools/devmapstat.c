@@ -325,6 +325,10 @@ static int trace_switches(long count)
 				    "permission denied writing %s: run as root",
 				    root) :
 			       fail(EX_USAGE, "cannot make %s", inst);
+	/* pids are all it prints: no command-name recording, which would
+	 * hook every context switch of the machine (sched_switch) */
+	snprintf(enable, sizeof(enable), "%s/options/record-cmd", inst);
+	write_file(enable, "0");
 	snprintf(enable, sizeof(enable),
 		 "%s/events/devmap/devmap_ctx_switch/enable", inst);
 	snprintf(pipe, sizeof(pipe), "%s/trace_pipe", inst);
