@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "dmbench.h"
+#include "../tests/kernel/futex_turn.h"
 
 #define DEV "/dev/dmbench0"
 #define P DMB_PAGE
@@ -94,17 +95,6 @@ static void steady(void)
 	munmap((void *)ctx, P);
 	munmap((void *)plain, P);
 	close(fd);
-}
-
-static void futex_wait(volatile int *w, int val)
-{
-	while (*w == val)
-		syscall(SYS_futex, w, FUTEX_WAIT, val, NULL, NULL, 0);
-}
-
-static void futex_wake(volatile int *w)
-{
-	syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 enum mode { HANDOFF, DEVMAP, IOCTL };

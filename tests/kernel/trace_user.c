@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "dmtest.h"
+#include "futex_turn.h"
 
 #define DEV "/dev/dmtest0"
 #define STATS "/sys/kernel/debug/devmap/dmtest0"
@@ -71,17 +72,6 @@ static void write_file(const char *path, const char *s)
 	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s))
 		die(path);
 	close(fd);
-}
-
-static void futex_wait(volatile int *w, int val)
-{
-	while (*w == val)
-		syscall(SYS_futex, w, FUTEX_WAIT, val, NULL, NULL, 0);
-}
-
-static void futex_wake(volatile int *w)
-{
-	syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 /* The shared page of a ping-pong: whose turn, how many left, ready. */
