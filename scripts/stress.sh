@@ -30,14 +30,13 @@ if ! [[ "$duration" =~ ^[0-9]+$ ]] || ((duration == 0)); then
 fi
 [[ -z "${SEED:-}" || "$SEED" =~ ^[0-9]+$ ]] || fail "SEED must be a number, not $SEED"
 mkdir -p "$out"
-if [ "$flavour" = debug ]; then
-	"$repo/scripts/vm/deps.sh" --debug >&2 || skip "missing packages (see above)"
-	"$repo/scripts/vm/debug-kernel.sh" >&2 || fail "debug kernel build failed"
-else
-	"$repo/scripts/vm/deps.sh" >&2 || skip "missing packages (see above)"
-	"$repo/scripts/vm/kernel.sh" "$flavour" >/dev/null ||
-		fail "KERNEL must be stock, debug or a release of kernel.sh --list, not $flavour"
-fi
+"$repo/scripts/vm/prepare.sh" "$flavour" >&2
+case $? in
+0) ;;
+1) fail "debug kernel build failed" ;;
+2) skip "missing packages (see above)" ;;
+*) fail "KERNEL must be stock, debug or a release of kernel.sh --list, not $flavour" ;;
+esac
 # the same module set as vm-check.sh, so the two share one module build
 kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
 	"$repo"/drivers/*.c 2>"$out/kmod.log") ||

@@ -25,14 +25,13 @@ fail() {
 	exit 1
 }
 mkdir -p "$out"
-if [ "$flavour" = debug ]; then
-	"$repo/scripts/vm/deps.sh" --debug >&2 || skip "missing packages (see above)"
-	"$repo/scripts/vm/debug-kernel.sh" >&2 || fail "debug kernel build failed"
-else
-	"$repo/scripts/vm/deps.sh" >&2 || skip "missing packages (see above)"
-	"$repo/scripts/vm/kernel.sh" "$flavour" >/dev/null ||
-		skip "kernel $flavour not installed (see above)"
-fi
+"$repo/scripts/vm/prepare.sh" "$flavour" >&2
+case $? in
+0) ;;
+1) fail "debug kernel build failed" ;;
+2) skip "missing packages (see above)" ;;
+*) skip "kernel $flavour not installed (see above)" ;;
+esac
 if [ -n "${DEVMAP_INSTALLED:-}" ]; then
 	kdir=$out/installed
 	rm -rf "$kdir"
