@@ -5,7 +5,9 @@
  * valid bits, private data and context ownership; the host has moved the
  * translations themselves.  Solaris has no such call, so the rule is ours:
  * a move carries whole handles only, since splitting one would hand the
- * driver a handle it never heard of.  Nothing here calls the driver.
+ * driver a handle it never heard of, and never onto another handle of the
+ * mapping.  Nothing here calls the driver.  Also here: where the pages
+ * of a mapping are, for hosts (dm_seg_offaddr(), dm_seg_next_range()).
  */
 #include "dm_impl.h"
 
@@ -28,6 +30,35 @@ uintptr_t dm_seg_offaddr(struct dm_seg *seg, offset_t off)
 			addr = dhp->dh_uvaddr + (size_t)(off - dhp->dh_uoff);
 	dmh_rw_exit(&seg->s_lock, false);
 	return addr;
+}
+
+/**
+ * dm_seg_next_range() - the first handle of a mapping ending above an address
+ * @seg: the mapping
+ * @from: the address
+ * @start: set to the start of that handle's range
+ * @len: set to its length
+ *
+ * For a host that walks what a mapping covers, taking the lock afresh at
+ * each step so that it may change the mapping in between.
+ *
+ * Return: true when there is such a handle.
+ */
+bool dm_seg_next_range(struct dm_seg *seg, uintptr_t from, uintptr_t *start,
+		       size_t *len)
+{
+	struct devmap_handle *dhp;
+	bool found = false;
+
+	dmh_rw_enter(&seg->s_lock, false);
+	for (dhp = seg->s_handles; dhp && !found; dhp = dhp->dh_next)
+		if (dhp->dh_uvaddr + dhp->dh_len > from) {
+			*start = dhp->dh_uvaddr;
+			*len = dhp->dh_len;
+			found = true;
+		}
+	dmh_rw_exit(&seg->s_lock, false);
+	return found;
 }
 
 /* Put the handle list back in address order (few handles: insertion). */
@@ -54,7 +85,9 @@ static void dm_handles_sort(struct dm_seg *seg)
  * @len: its length (page multiple)
  *
  * Return: 0; or EINVAL, with nothing changed, when the range holds no
- * handle or cuts one.
+ * handle, cuts one, or would land on a handle of @seg that stays (the
+ * host's view and the core's disagree: two handles must never share an
+ * address, or the wrong one would serve faults there).
  */
 int dm_seg_move(struct dm_seg *seg, uintptr_t old, uintptr_t addr, size_t len)
 {
@@ -66,8 +99,14 @@ int dm_seg_move(struct dm_seg *seg, uintptr_t old, uintptr_t addr, size_t len)
 	for (dhp = seg->s_handles; dhp; dhp = dhp->dh_next) {
 		uintptr_t hs = dhp->dh_uvaddr, he = hs + dhp->dh_len;
 
-		if (he <= old || hs >= end)
+		if (he <= old || hs >= end) {
+			/* a handle staying put where the range goes */
+			if (he > addr && hs < addr + len) {
+				err = EINVAL;
+				break;
+			}
 			continue;
+		}
 		if (hs < old || he > end) {
 			err = EINVAL;
 			break;

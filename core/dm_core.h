@@ -130,7 +130,10 @@ void dm_fault_abandon(struct dm_fault *f);
 /*
  * fork(2): duplicate @seg into @child.  Calls devmap_dup(9E) per handle;
  * the child's handles start with no valid translations.  Returns 0 and sets
- * *childp, or ENOMEM/EAGAIN with nothing left behind.
+ * *childp, or ENOMEM/EAGAIN with nothing left behind.  A range the child
+ * does not inherit (Linux: MADV_DONTFORK) the host then takes out of the
+ * child's copy with dm_seg_unmap(), as if the child had unmapped it: a
+ * handle without a mapping behind it must not stay.
  */
 int dm_seg_dup(struct dm_seg *seg, struct as *child, void *host,
 	       struct dm_seg **childp);
@@ -172,11 +175,14 @@ void dm_seg_revoke(struct dm_seg *seg);
 /*
  * mremap moved [old, old + len) of @seg to @addr (the host has moved the
  * translations): the handles there follow.  0, or EINVAL (nothing changed)
- * when the range holds no handle or cuts one.  dm_seg_offaddr() says where
+ * when the range holds no handle, cuts one, or lands on another.  dm_seg_offaddr() says where
  * the page at user offset @off is now (0: nowhere).
  */
 int dm_seg_move(struct dm_seg *seg, uintptr_t old, uintptr_t addr, size_t len);
 uintptr_t dm_seg_offaddr(struct dm_seg *seg, offset_t off);
+/* The first handle of @seg ending above @from: true, its range set. */
+bool dm_seg_next_range(struct dm_seg *seg, uintptr_t from, uintptr_t *start,
+		       size_t *len);
 
 /* The host's object given in dm_map_req.host / dm_seg_dup(). */
 void *dm_seg_host(const struct dm_seg *seg);

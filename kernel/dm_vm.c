@@ -296,6 +296,39 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * Fork copies a whole mapping, but the pieces the parent marked
+ * MADV_DONTFORK (VM_DONTCOPY) are not in the child: take them out of the
+ * child's copy as a munmap would (devmap_unmap(9E)), so that no handle
+ * stays with no VMA behind it.  Such a phantom would serve the child's
+ * faults at that address once it moved another piece of the mapping there
+ * (mremap), with pages that are not the moved piece's.  The parent's
+ * pieces are found under the handles' ranges (it has one wherever a
+ * handle is); fork holds its mmap_lock.
+ */
+static void dm_fork_prune(const struct dm_group *parent, struct dm_seg *seg)
+{
+	uintptr_t from = 0, start;
+	size_t len;
+
+	while (dm_seg_next_range(seg, from, &start, &len)) {
+		VMA_ITERATOR(vmi, parent->dmm->mm, start);
+		struct vm_area_struct *vma;
+
+		from = start + len;
+		for_each_vma_range(vmi, vma, from) {
+			unsigned long s = max_t(unsigned long, vma->vm_start,
+						start);
+			unsigned long e = min_t(unsigned long, vma->vm_end,
+						from);
+
+			if (vma->vm_private_data == parent &&
+			    (vma->vm_flags & VM_DONTCOPY))
+				dm_seg_unmap(seg, s, e - s);
+		}
+	}
+}
+
 /* A fork child's group for @parent's pieces in @mm: devmap_dup(9E). */
 static struct dm_group *dm_fork_group(struct dm_group *parent,
 				      struct mm_struct *mm)
@@ -317,6 +350,8 @@ static struct dm_group *dm_fork_group(struct dm_group *parent,
 			pr_warn_ratelimited(
 				"devmap: devmap_dup failed (%d); the child's mapping gets SIGBUS\n",
 				err);
+		else
+			dm_fork_prune(parent, grp->seg);
 	}
 	/* the device went away during the fork: the copy is revoked too */
 	if (!dm_group_link(grp) && grp->seg)

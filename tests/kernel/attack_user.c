@@ -261,6 +261,52 @@ static void test_partial_munmap(const char *kind, size_t cut_off)
 	close(fd);
 }
 
+/*
+ * A piece the parent marked MADV_DONTFORK is not in the child, so the
+ * child's mapping must not keep a handle for it: moving another piece
+ * (mremap) onto that address would otherwise put two handles there, the
+ * phantom would serve the child's faults, and the child would read device
+ * pages that are not its context (the stress once saw zeros this way).
+ * Handles [0,2) and [3,5) of one mapping; [3,5) not inherited; the child
+ * moves [0,2) to [4,6) and must read its own copy of the context.
+ */
+static void test_dontfork_move(void)
+{
+	int fd = dev_open(), status = -1;
+	char *a = mmap(NULL, 6 * P, RW, MAP_SHARED, fd, 0);
+	pid_t pid;
+
+	if (a == MAP_FAILED) {
+		ok(0, "MADV_DONTFORK: mmap of 6 pages");
+		close(fd);
+		return;
+	}
+	((volatile uint32_t *)a)[0] = 0xaaaa0200; /* the parent owns it */
+	munmap(a + 2 * P, P);
+	munmap(a + 5 * P, P);
+	if (madvise(a + 3 * P, 2 * P, MADV_DONTFORK)) {
+		ok(0, "MADV_DONTFORK: madvise");
+		goto out;
+	}
+	pid = fork();
+	if (pid == 0) {
+		char *r = mremap(a, 2 * P, 2 * P, MREMAP_MAYMOVE | MREMAP_FIXED,
+				 a + 4 * P);
+
+		if (r == MAP_FAILED)
+			_exit(4);
+		_exit(((volatile uint32_t *)r)[0] == 0xaaaa0200 ? 0 : 1);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	is(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), 0,
+	   "MADV_DONTFORK: a child that moves a piece where an uninherited one was reads its own context (exit 1: another page, 4: mremap refused)");
+out:
+	munmap(a, 2 * P);
+	munmap(a + 3 * P, 2 * P);
+	close(fd);
+}
+
 static volatile sig_atomic_t alarms;
 
 static void on_alarm(int sig)
@@ -466,6 +512,7 @@ int main(int argc, char **argv)
 		test_partial_munmap("head", 0);
 		test_partial_munmap("hole", P);
 		test_partial_munmap("tail", 2 * P);
+		test_dontfork_move();
 		test_syscall_wait();
 		test_write_only();
 		test_log_ratelimit();

@@ -57,6 +57,7 @@ struct sim_vma {
 	uint_t prot;
 	struct dm_seg *seg;
 	dev_t dev;
+	bool dontfork; /* madvise(MADV_DONTFORK): not in a fork child */
 	struct sim_pte *pte; /* one per page */
 };
 
@@ -133,6 +134,10 @@ int sim_mmap_ro(struct sim_proc *p, dev_t dev, offset_t off, size_t len,
 		uint_t prot, uint_t flags, uintptr_t *vap);
 int sim_munmap(struct sim_proc *p, uintptr_t va, size_t len);
 int sim_mremap(struct sim_proc *p, uintptr_t old, size_t len, uintptr_t new);
+/* the core's mapping at @va (NULL: none), for tests that call it */
+struct dm_seg *sim_seg_at(struct sim_proc *p, uintptr_t va);
+/* Linux's madvise(MADV_DONTFORK): a fork child will not have the range */
+int sim_madvise_dontfork(struct sim_proc *p, uintptr_t va, size_t len);
 int sim_mprotect(struct sim_proc *p, uintptr_t va, size_t len, uint_t prot);
 
 /*

@@ -268,6 +268,25 @@ int sim_mremap(struct sim_proc *p, uintptr_t old, size_t len, uintptr_t new)
 	return err;
 }
 
+int sim_madvise_dontfork(struct sim_proc *p, uintptr_t va, size_t len)
+{
+	uintptr_t end = va + len;
+	int err = sim_may_split(p, va, end);
+
+	if (err)
+		return err;
+	err = EINVAL;
+	pthread_rwlock_wrlock(&p->mmu);
+	sim_vma_isolate(p, va, end);
+	for (struct sim_vma *v = p->vmas; v; v = v->next)
+		if (v->start >= va && v->end <= end) {
+			v->dontfork = true;
+			err = 0;
+		}
+	pthread_rwlock_unlock(&p->mmu);
+	return err;
+}
+
 int sim_mprotect(struct sim_proc *p, uintptr_t va, size_t len, uint_t prot)
 {
 	uintptr_t end = va + (btopr(len) << PAGESHIFT);
@@ -328,8 +347,17 @@ struct sim_proc *sim_fork(struct sim_proc *p, int *errp)
 	for (struct sim_vma *v = p->vmas; v; v = v->next) {
 		for (i = 0; from[i] != v->seg; i++)
 			;
-		sim_vma_new(c, v->start, v->end, v->prot, to[i], v->dev);
+		/* as the Linux host: what the child does not inherit goes
+		 * from its copy of the mapping (devmap_unmap(9E) there) */
+		if (v->dontfork)
+			dm_seg_unmap(to[i], v->start, v->end - v->start);
+		else
+			sim_vma_new(c, v->start, v->end, v->prot, to[i],
+				    v->dev);
 	}
+	for (i = 0; i < n; i++)
+		if (!sim_seg_in_use(c, to[i]))
+			dm_seg_destroy(to[i]);
 	return c;
 }
 
@@ -348,6 +376,13 @@ static struct sim_vma *sim_find(struct sim_proc *p, uintptr_t va)
 		if (va >= v->start && va < v->end)
 			return v;
 	return NULL;
+}
+
+struct dm_seg *sim_seg_at(struct sim_proc *p, uintptr_t va)
+{
+	struct sim_vma *v = sim_find(p, va);
+
+	return v ? v->seg : NULL;
 }
 
 struct sim_pte *sim_pte(struct sim_proc *p, uintptr_t va)

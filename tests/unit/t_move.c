@@ -74,9 +74,60 @@ static void test_move(void)
 	xx_detach();
 }
 
+/*
+ * A piece the parent keeps out of fork children (MADV_DONTFORK) must not
+ * stay in the child's copy as a handle with no mapping behind it: the
+ * child could then move another piece onto that address, and the phantom
+ * would serve its faults there with the wrong page.
+ */
+static void test_dontfork(void)
+{
+	struct sim_proc *a, *c;
+	uintptr_t va;
+	int err, sig;
+
+	xx_attach(fx_dip);
+	xx_counters.ctx_pages = NPG;
+	a = sim_proc_create(DDI_MODEL_LP64);
+	sim_mmap(a, XX_DEV, 0, NPG * P, RW, MAP_SHARED, &va);
+	sim_write32(a, va, 0xa0);
+	sim_write32(a, va + 2 * P, 0xa2);
+	sim_munmap(a, va + P, P); /* two handles: pages 0 and 2 */
+	is(sim_madvise_dontfork(a, va + 2 * P, P), 0,
+	   "fork_leaves_no_phantom: page 2 kept out of fork children");
+	c = sim_fork(a, &err);
+	is(err, 0, "fork_leaves_no_phantom: fork");
+	is(sim_mremap(c, va, P, va + 2 * P), 0,
+	   "fork_leaves_no_phantom: the child moves page 0 where page 2 was");
+	is(sim_read32(c, va + 2 * P, &sig), 0xa0,
+	   "fork_leaves_no_phantom: ... and reads its own page 0 there");
+	sim_exit(c);
+	sim_exit(a);
+	xx_detach();
+}
+
+/* The core refuses a move onto a handle that stays (no host should ask). */
+static void test_move_onto_handle(void)
+{
+	struct sim_proc *a;
+	uintptr_t va;
+
+	xx_attach(fx_dip);
+	xx_counters.ctx_pages = NPG;
+	a = sim_proc_create(DDI_MODEL_LP64);
+	sim_mmap(a, XX_DEV, 0, NPG * P, RW, MAP_SHARED, &va);
+	sim_munmap(a, va + P, P);
+	is(dm_seg_move(sim_seg_at(a, va), va, va + 2 * P, P), EINVAL,
+	   "mremap_refuses_landing_on_a_handle: page 0 onto page 2 of the same mapping");
+	sim_exit(a);
+	xx_detach();
+}
+
 int main(void)
 {
 	fx_init();
 	test_move();
+	test_dontfork();
+	test_move_onto_handle();
 	return fx_done();
 }
