@@ -110,6 +110,13 @@ struct dm_group {
 };
 
 /*
+ * Pages a fault loads at most (dmh_load): a devmap_load(9F) of a range
+ * inside a fault installs the whole range in the faulting VMA, up to this
+ * many pages (2 MiB), the rest faulting in later without the driver.
+ */
+#define DM_LOAD_MAX 512UL
+
+/*
  * Offsets: a mapping is at most DM_SLOT_PAGES pages (64 GiB) and a driver
  * has at most DM_SLOTS mappings at once (more than 67 million VMAs, beyond
  * what memory allows), so no offset reaches 2^50 pages and every byte

@@ -317,10 +317,10 @@ static void dm_fork_prune(const struct dm_group *parent, struct dm_seg *seg)
 
 		from = start + len;
 		for_each_vma_range(vmi, vma, from) {
-			unsigned long s = max_t(unsigned long, vma->vm_start,
-						start);
-			unsigned long e = min_t(unsigned long, vma->vm_end,
-						from);
+			unsigned long s =
+				max_t(unsigned long, vma->vm_start, start);
+			unsigned long e =
+				min_t(unsigned long, vma->vm_end, from);
 
 			if (vma->vm_private_data == parent &&
 			    (vma->vm_flags & VM_DONTCOPY))

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The host interface (core/dm_host.h) in the Linux kernel: memory, locks,
- * jiffies, and translations.  A translation is loaded with
- * vmf_insert_pfn_prot() for the faulting page only, and removed with
+ * jiffies, and translations.  Translations are loaded with
+ * vmf_insert_pfn_prot() inside the fault, the faulting page and the rest of
+ * the range the driver loads in the faulting VMA (dmh_load), and removed with
  * unmap_mapping_pages() on the driver's own address_space at the mapping's
  * private file offsets, which needs no lock of the owning process and so
  * works from inside another process's fault.
@@ -182,27 +183,17 @@ static unsigned long dm_backing_pfn(const struct dm_backing *b)
 					 PHYS_PFN(virt_to_phys(b->kva));
 }
 
-/*
- * Load the faulting page of @f if it lies in [soff, soff + len) of @dhp
- * and @dhp belongs to the mapping of the faulting VMA (a driver may call
- * devmap_load(9F) on any handle of the process, even of another mapping).
- */
-int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
-	     size_t len)
+/* Insert the page at user address @page, offset @soff in @dhp. */
+static faultcode_t dm_insert(struct dm_fault *f, struct devmap_handle *dhp,
+			     size_t soff, unsigned long page)
 {
-	struct vm_fault *vmf = f ? f->host : NULL;
-	uintptr_t start = dm_handle_uvaddr(dhp) + soff, page;
+	struct vm_fault *vmf = f->host;
 	struct dm_backing b;
 	faultcode_t fc;
 	vm_fault_t ret;
 	pgprot_t prot;
 
-	if (!vmf || vmf->vma->vm_private_data != dm_handle_host(dhp))
-		return 0;
-	page = vmf->address & PAGE_MASK;
-	if (page < start || page - start >= len)
-		return 0; /* valid now; its own fault loads it */
-	fc = dm_handle_backing(f, dhp, soff + (page - start), &b);
+	fc = dm_handle_backing(f, dhp, soff, &b);
 	if (fc)
 		return fc;
 	prot = dm_cache_prot(vmf->vma->vm_page_prot, b.cache);
@@ -213,6 +204,47 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	if (ret == VM_FAULT_NOPAGE)
 		return 0;
 	return FC_MAKE_ERR(ret == VM_FAULT_OOM ? ENOMEM : EFAULT);
+}
+
+/*
+ * Load [soff, soff + len) of @dhp if the faulting page of @f lies in it
+ * and @dhp belongs to the mapping of the faulting VMA (a driver may call
+ * devmap_load(9F) on any handle of the process, even of another mapping).
+ * The faulting page goes first and its failure is the fault's; then the
+ * rest of the range that this VMA maps, so that a switch to a multi-page
+ * context costs one fault, not one per page (as DRM's TTM prefaults).  A
+ * page that fails there stays valid without a translation and faults in
+ * later without the driver.  At most DM_LOAD_MAX pages go in per fault,
+ * from the faulting one upwards, which bounds the time a fault holds the
+ * mmap_lock; docs/architecture.md says why this bound.
+ */
+int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
+	     size_t len)
+{
+	struct vm_fault *vmf = f ? f->host : NULL;
+	uintptr_t start = dm_handle_uvaddr(dhp) + soff, page, lo, hi, a;
+	faultcode_t fc;
+
+	if (!vmf || vmf->vma->vm_private_data != dm_handle_host(dhp))
+		return 0;
+	page = vmf->address & PAGE_MASK;
+	if (page < start || page - start >= len)
+		return 0; /* valid now; its own fault loads it */
+	fc = dm_insert(f, dhp, soff + (page - start), page);
+	if (fc)
+		return fc;
+	lo = max_t(uintptr_t, start, vmf->vma->vm_start);
+	hi = min_t(uintptr_t, start + len, vmf->vma->vm_end);
+	if (hi - page > DM_LOAD_MAX * PAGE_SIZE) {
+		hi = page + DM_LOAD_MAX * PAGE_SIZE;
+		lo = page;
+	} else if (hi - lo > DM_LOAD_MAX * PAGE_SIZE) {
+		lo = hi - DM_LOAD_MAX * PAGE_SIZE;
+	}
+	for (a = lo; a < hi; a += PAGE_SIZE)
+		if (a != page)
+			dm_insert(f, dhp, soff + (a - start), a);
+	return 0;
 }
 
 /*

@@ -44,6 +44,7 @@ struct dmt_state {
 	clock_t hold;
 	int ctx_pages; /* for new mappings */
 	bool eintr_on_signal; /* as a driver sleeping in cv_wait_sig would */
+	bool load_whole; /* multi-page contexts: load the owner's whole range */
 };
 
 static struct dmt_state *dmt;
@@ -76,7 +77,9 @@ static int dmt_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
 	}
 	dmt->owner = ctx;
 	dmt->stats.owner_pid = current->tgid;
-	err = devmap_load(dhp, off, len, type, rw);
+	err = ctx->pages > 1 && dmt->load_whole ?
+		      devmap_load(dhp, ctx->off, ctx->len, type, rw) :
+		      devmap_load(dhp, off, len, type, rw);
 	if (err)
 		dmt->owner = NULL;
 out:
@@ -346,11 +349,17 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		dmt->hold = 0;
 		dmt->ctx_pages = 1;
 		dmt->eintr_on_signal = false;
+		dmt->load_whole = false;
 		mutex_exit(&dmt->lock);
 		return 0;
 	case DMT_EINTR_ON_SIGNAL:
 		mutex_enter(&dmt->lock);
 		dmt->eintr_on_signal = arg != 0;
+		mutex_exit(&dmt->lock);
+		return 0;
+	case DMT_LOAD_WHOLE:
+		mutex_enter(&dmt->lock);
+		dmt->load_whole = arg != 0;
 		mutex_exit(&dmt->lock);
 		return 0;
 	case DMT_SET_CTX_PAGES:

@@ -42,6 +42,8 @@ struct dmt_present {
 #define DMT_FAIL_DUP (DMT_IOC | 7) /* the next devmap_dup fails */
 #define DMT_PRESENT (DMT_IOC | 6) /* struct dmt_present in/out */
 #define DMT_SET_CTX_PAGES (DMT_IOC | 8) /* context pages of new mappings */
+#define DMT_LOAD_WHOLE \
+	(DMT_IOC | 10) /* 1: a switch to a multi-page context loads it all */
 #define DMT_EINTR_ON_SIGNAL \
 	(DMT_IOC | 9) /* 1: access returns EINTR
 					   while a signal is pending */

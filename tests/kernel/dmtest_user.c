@@ -349,6 +349,50 @@ static void test_partial_unmap(void)
 	close(fd);
 }
 
+/*
+ * devmap_load(9F) of a range inside a fault installs the range's pages in
+ * that one fault (3-page context): the driver is asked once, and every
+ * page is present at once; loading only the faulting page installs only
+ * that one.
+ */
+static int pages_present(const char *va, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		k += present(getpid(), va + i * P) == 1;
+	return k;
+}
+
+static void test_whole_load(void)
+{
+	int fd = dev_open();
+	struct dmt_stats s0, s1;
+	char *va;
+
+	ioctl(fd, DMT_SET_CTX_PAGES, 3);
+	ioctl(fd, DMT_LOAD_WHOLE, 1);
+	va = map(fd, 3 * P, RW, MAP_SHARED, 0);
+	ioctl(fd, DMT_GET_STATS, &s0);
+	*(volatile uint32_t *)(va + P) = 1; /* the switch, from page 1 */
+	is(pages_present(va, 3), 3,
+	   "whole-context load: a switch that loads 3 pages installs all 3 in its fault");
+	*(volatile uint32_t *)va = 2;
+	*(volatile uint32_t *)(va + 2 * P) = 3;
+	ioctl(fd, DMT_GET_STATS, &s1);
+	is(s1.accesses - s0.accesses, 1,
+	   "whole-context load: devmap_access(9E) ran once for the 3 pages");
+	munmap(va, 3 * P);
+	ioctl(fd, DMT_LOAD_WHOLE, 0);
+	va = map(fd, 3 * P, RW, MAP_SHARED, 0);
+	*(volatile uint32_t *)(va + P) = 1;
+	is(pages_present(va, 3), 1,
+	   "whole-context load: a driver loading the faulting page installs only it");
+	munmap(va, 3 * P);
+	ioctl(fd, DMT_SET_CTX_PAGES, 1);
+	close(fd);
+}
+
 static void own_and_exit(void *arg)
 {
 	*(volatile uint32_t *)arg = 7;
@@ -532,6 +576,7 @@ int main(int argc, char **argv)
 	test_fork();
 	test_fork_dup_fails();
 	test_partial_unmap();
+	test_whole_load();
 	test_exit_while_owner();
 	test_sigbus();
 	test_procmem_and_gup();
