@@ -256,6 +256,11 @@ faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
 		b->pfn = dhp->dh_pfn + (soff >> PAGESHIFT);
 		return 0;
 	case DM_DH_UMEM:
+		if (dhp->dh_cookie->type == DM_UMEM_LOCKED) {
+			dmh_umem_page(dhp->dh_cookie->pin,
+				      (size_t)dhp->dh_roff + soff, b);
+			return 0;
+		}
 		b->kind = DM_BK_KVA;
 		/* every page of a trash cookie is its one page */
 		b->kva = dhp->dh_cookie->type == DM_UMEM_TRASH ?

@@ -126,9 +126,7 @@ int devmap_umem_remap(devmap_cookie_t dhp, dev_info_t *dip,
 		      uint_t maxprot, uint_t flags,
 		      ddi_device_acc_attr_t *accattrp)
 {
-	struct dm_remap r = { .n.dh_kind = DM_DH_UMEM,
-			      .maxprot = maxprot,
-			      .len = len };
+	struct dm_remap r = { .n.dh_kind = DM_DH_UMEM, .len = len };
 	struct ddi_umem_cookie *cp = cookie;
 
 	(void)dip;
@@ -137,6 +135,7 @@ int devmap_umem_remap(devmap_cookie_t dhp, dev_info_t *dip,
 	    len > cp->size - (size_t)off ||
 	    dm_umem_cache(flags, accattrp, &r.n.dh_cache))
 		return DDI_FAILURE;
+	r.maxprot = dm_cookie_maxprot(cp, maxprot);
 	r.n.dh_roff = (offset_t)dm_round_down((size_t)off);
 	r.n.dh_cookie = cp;
 	dm_cookie_hold(cp);

@@ -404,7 +404,7 @@ int devmap_devmem_setup(devmap_cookie_t dhp, dev_info_t *dip,
  * @dhp: the handle given to devmap(9E)
  * @dip: the device node
  * @callbackops: callbacks (copied), or NULL for none
- * @cookie: from ddi_umem_alloc(9F)
+ * @cookie: from ddi_umem_alloc(9F) or ddi_umem_lock(9F)
  * @koff: offset in the cookie's memory (rounded down to a page)
  * @len: length (rounded up to a page)
  * @maxprot: maximum protections, including PROT_USER
@@ -412,8 +412,8 @@ int devmap_devmem_setup(devmap_cookie_t dhp, dev_info_t *dip,
  * @accattrp: access attributes (only a big-endian request is refused)
  *
  * Return: DDI_SUCCESS, or DDI_FAILURE for a NULL cookie, a range beyond the
- * cookie, several cache attributes, and the failures of
- * devmap_devmem_setup(9F).
+ * cookie, several cache attributes, a writable mapping of memory locked
+ * without DDI_UMEMLOCK_WRITE, and the failures of devmap_devmem_setup(9F).
  */
 int devmap_umem_setup(devmap_cookie_t dhp, dev_info_t *dip,
 		      struct devmap_callback_ctl *callbackops,
@@ -429,8 +429,10 @@ int devmap_umem_setup(devmap_cookie_t dhp, dev_info_t *dip,
 
 	if (!cp || koff < 0 || len == 0 || len > DM_LEN_MAX ||
 	    (size_t)koff > cp->size || len > cp->size - (size_t)koff ||
-	    rlen > cp->size - rbase || dm_umem_cache(flags, accattrp, &cache) ||
-	    !dm_setup_ok(h, maxprot, flags) || dm_handle_size_valid(h, rlen))
+	    rlen > cp->size - rbase || dm_umem_cache(flags, accattrp, &cache))
+		return DDI_FAILURE;
+	maxprot = dm_cookie_maxprot(cp, maxprot);
+	if (!dm_setup_ok(h, maxprot, flags) || dm_handle_size_valid(h, rlen))
 		return DDI_FAILURE;
 	dm_cookie_hold(cp);
 	h->dh_kind = DM_DH_UMEM;

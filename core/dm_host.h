@@ -45,6 +45,27 @@ void *dmh_umem_alloc(size_t size, int flags);
 void dmh_umem_free(void *kva, size_t size);
 
 /*
+ * User memory for ddi_umem_lock(9F).  dmh_umem_pin() locks the pages of
+ * the calling process at [addr, addr + len) (page aligned, len > 0) in
+ * memory, writable by the kernel if @write, charges them to the process's
+ * locked-memory limit and returns its record of them in *pinp; it returns
+ * 0, or an errno and then holds nothing: EFAULT for a range not wholly
+ * mapped (or without write access when @write), ENOMEM over the limit or
+ * out of memory.  dmh_umem_page() describes the page at byte offset @off
+ * of a record for dmh_load() (a page frame or a kernel address), and
+ * dmh_umem_unpin() releases the pages and their charge and frees the
+ * record; both may be called by any thread, of any process.
+ * dmh_umem_unlock_later() is asked by ddi_umem_unlock(9F) first: from a
+ * context that cannot sleep it arranges for ddi_umem_unlock(@cp) to be
+ * called again soon from one that can and returns true; elsewhere it
+ * returns false.
+ */
+int dmh_umem_pin(caddr_t addr, size_t len, bool write, void **pinp);
+void dmh_umem_page(void *pin, size_t off, struct dm_backing *b);
+void dmh_umem_unpin(void *pin);
+bool dmh_umem_unlock_later(struct ddi_umem_cookie *cp);
+
+/*
  * Sleeping mutual exclusion and condition variables.  A host may define
  * the three *_init functions as macros in <dm_host_types.h> (the Linux
  * host does, so that lockdep sees one lock class per call site).

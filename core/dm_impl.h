@@ -209,6 +209,8 @@ int dm_umem_cache(uint_t flags, const ddi_device_acc_attr_t *attr,
 extern dmh_mutex_t dm_umem_lock;
 void dm_cookie_hold(struct ddi_umem_cookie *cp);
 void dm_cookie_rele(struct ddi_umem_cookie *cp);
+void dm_cookie_drop(struct ddi_umem_cookie *cp, const char *who);
+uint_t dm_cookie_maxprot(const struct ddi_umem_cookie *cp, uint_t maxprot);
 
 /* Address spaces (as.c). */
 void dm_as_hold(struct as *as);

@@ -9,7 +9,8 @@
  * DDI_UMEM_PAGEABLE memory is allocated pinned: no host pages it out.
  * A DDI_UMEM_TRASH cookie has one zeroed page of its own that every page
  * mapped through it shows (Solaris shares one trash page system-wide, so
- * what one process writes there another reads).
+ * what one process writes there another reads).  Cookies of locked user
+ * memory (ddi_umem_lock(9F), umem_lock.c) are counted the same way.
  */
 #include "dm_impl.h"
 
@@ -31,9 +32,31 @@ void dm_cookie_rele(struct ddi_umem_cookie *cp)
 	dmh_mutex_exit(&dm_umem_lock);
 	if (left)
 		return;
-	dmh_umem_free(cp->cvaddr,
-		      cp->type == DM_UMEM_TRASH ? PAGESIZE : cp->size);
+	if (cp->type == DM_UMEM_LOCKED)
+		dmh_umem_unpin(cp->pin);
+	else
+		dmh_umem_free(cp->cvaddr,
+			      cp->type == DM_UMEM_TRASH ? PAGESIZE : cp->size);
 	dmh_free(cp, sizeof(*cp));
+}
+
+/*
+ * The driver gives its cookie up (@who: the DDI function it called): drop
+ * its reference, once; a second time is reported and ignored.
+ */
+void dm_cookie_drop(struct ddi_umem_cookie *cp, const char *who)
+{
+	bool twice;
+
+	dmh_mutex_enter(&dm_umem_lock);
+	twice = cp->freed;
+	cp->freed = true;
+	dmh_mutex_exit(&dm_umem_lock);
+	if (twice) {
+		dmh_log(DM_CE_WARN, "%s: cookie freed twice", who);
+		return;
+	}
+	dm_cookie_rele(cp);
 }
 
 /**
@@ -85,22 +108,17 @@ void *ddi_umem_alloc(size_t size, int flag, ddi_umem_cookie_t *cookiep)
  *
  * Memory still mapped by a process stays until its last mapping goes.  A
  * second free of a cookie whose memory is still mapped is reported and
- * ignored.
+ * ignored.  A cookie of ddi_umem_lock(9F) is given to ddi_umem_unlock(9F),
+ * as in Solaris.
  */
 void ddi_umem_free(ddi_umem_cookie_t cookie)
 {
 	struct ddi_umem_cookie *cp = cookie;
-	bool twice;
 
 	if (!cp)
 		return;
-	dmh_mutex_enter(&dm_umem_lock);
-	twice = cp->freed;
-	cp->freed = true;
-	dmh_mutex_exit(&dm_umem_lock);
-	if (twice) {
-		dmh_log(DM_CE_WARN, "ddi_umem_free: cookie freed twice");
-		return;
-	}
-	dm_cookie_rele(cp);
+	if (cp->type == DM_UMEM_LOCKED)
+		ddi_umem_unlock(cp);
+	else
+		dm_cookie_drop(cp, "ddi_umem_free");
 }

@@ -19,13 +19,21 @@
  * is always one cookie; memory that is not (vmalloc space, user
  * addresses) is refused with DDI_DMA_NOMAPPING, and so is a partial
  * mapping: DDI_DMA_PARTIAL is ignored, a binding is whole or fails.
- * ddi_dma_sync() is dma_sync_single_for_device()/_for_cpu().
+ * ddi_dma_buf_bind_handle() binds the pages of a buf(9S) of
+ * ddi_umem_iosetup(9F) as a scatter-gather table (dma_map_sgtable()), one
+ * cookie per DMA segment, each at most dma_attr_count_max + 1 bytes and
+ * at most dma_attr_sgllen of them; a buf of kernel memory is bound as
+ * ddi_dma_addr_bind_handle() binds it.  ddi_dma_sync() is
+ * dma_sync_single_for_device()/_for_cpu(), or the _sgtable_ ones for the
+ * whole table.
  *
  * The wait function of every call is DDI_DMA_SLEEP (the allocation may
  * sleep) or anything else, which does not wait and is never called back.
  */
 #include <linux/dma-mapping.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <sys/buf.h>
 #include "ddi_impl.h"
 #include "dm_linux.h"
 
@@ -37,12 +45,17 @@ struct ddi_dma_impl {
 	void *mem_kaddr;
 	dma_addr_t mem_dma;
 	size_t mem_len;
-	/* the binding: one cookie */
+	/* the binding: ncookies cookies */
 	bool bound;
 	bool mapped; /* by dma_map_single(), not memory of mem_alloc */
+	bool sg; /* by ddi_dma_buf_bind_handle(): sgt and cookies[] */
 	enum dma_data_direction dir;
-	ddi_dma_cookie_t cookie;
+	size_t size; /* bytes bound */
+	ddi_dma_cookie_t cookie; /* the one of ddi_dma_addr_bind_handle() */
+	ddi_dma_cookie_t *cookies; /* &cookie, or allocated (sg) */
+	uint_t ncookies;
 	uint_t cookies_read; /* by ddi_dma_nextcookie() */
+	struct sg_table sgt;
 };
 
 static gfp_t dm_dma_gfp(int (*waitfp)(caddr_t))
@@ -215,6 +228,19 @@ static bool dm_dma_reachable(struct ddi_dma_impl *h, char *addr, size_t len)
 		       min(h->attr.dma_attr_addr_hi, dma_get_mask(h->dev));
 }
 
+/* A binding is in place: give its first cookie and their number. */
+static int dm_dma_bound(struct ddi_dma_impl *h, ddi_dma_cookie_t *cookiep,
+			uint_t *ccountp)
+{
+	h->cookies_read = 1;
+	h->bound = true;
+	if (cookiep)
+		*cookiep = h->cookies[0];
+	if (ccountp)
+		*ccountp = h->ncookies;
+	return DDI_DMA_MAPPED;
+}
+
 /**
  * ddi_dma_addr_bind_handle() - bind kernel memory to a DMA handle
  * @handle: the DMA handle, not bound
@@ -269,13 +295,10 @@ int ddi_dma_addr_bind_handle(ddi_dma_handle_t handle, struct as *as,
 	}
 	handle->cookie =
 		(ddi_dma_cookie_t){ .dmac_laddress = dma, .dmac_size = len };
-	handle->cookies_read = 1;
-	handle->bound = true;
-	if (cookiep)
-		*cookiep = handle->cookie;
-	if (ccountp)
-		*ccountp = 1;
-	return DDI_DMA_MAPPED;
+	handle->cookies = &handle->cookie;
+	handle->ncookies = 1;
+	handle->size = len;
+	return dm_dma_bound(handle, cookiep, ccountp);
 }
 EXPORT_SYMBOL_GPL(ddi_dma_addr_bind_handle);
 
@@ -289,9 +312,15 @@ int ddi_dma_unbind_handle(ddi_dma_handle_t handle)
 {
 	if (!handle->bound)
 		return DDI_FAILURE;
-	if (handle->mapped)
+	if (handle->sg) {
+		dma_unmap_sgtable(handle->dev, &handle->sgt, handle->dir, 0);
+		sg_free_table(&handle->sgt);
+		kfree(handle->cookies);
+		handle->sg = false;
+	} else if (handle->mapped) {
 		dma_unmap_single(handle->dev, handle->cookie.dmac_laddress,
 				 handle->cookie.dmac_size, handle->dir);
+	}
 	handle->bound = false;
 	return DDI_SUCCESS;
 }
@@ -300,16 +329,13 @@ EXPORT_SYMBOL_GPL(ddi_dma_unbind_handle);
 /**
  * ddi_dma_nextcookie() - the next cookie of a binding
  * @handle: the DMA handle, bound
- * @cookiep: receives the cookie after those already returned; left as it
- *	     is when there is none (a binding here has one cookie, which the
- *	     bind returned)
+ * @cookiep: receives the cookie after those already returned (the bind
+ *	     returned the first); left as it is when there is none
  */
 void ddi_dma_nextcookie(ddi_dma_handle_t handle, ddi_dma_cookie_t *cookiep)
 {
-	if (handle->bound && handle->cookies_read < 1) {
-		*cookiep = handle->cookie;
-		handle->cookies_read++;
-	}
+	if (handle->bound && handle->cookies_read < handle->ncookies)
+		*cookiep = handle->cookies[handle->cookies_read++];
 }
 EXPORT_SYMBOL_GPL(ddi_dma_nextcookie);
 
@@ -323,7 +349,12 @@ EXPORT_SYMBOL_GPL(ddi_dma_nextcookie);
 const ddi_dma_cookie_t *ddi_dma_cookie_iter(ddi_dma_handle_t handle,
 					    const ddi_dma_cookie_t *prev)
 {
-	return handle->bound && !prev ? &handle->cookie : NULL;
+	const ddi_dma_cookie_t *next = prev ? prev + 1 : handle->cookies;
+
+	if (!handle->bound || next < handle->cookies ||
+	    next >= handle->cookies + handle->ncookies)
+		return NULL;
+	return next;
 }
 EXPORT_SYMBOL_GPL(ddi_dma_cookie_iter);
 
@@ -341,13 +372,23 @@ EXPORT_SYMBOL_GPL(ddi_dma_cookie_iter);
  */
 int ddi_dma_sync(ddi_dma_handle_t handle, off_t off, size_t length, uint_t type)
 {
-	size_t size = handle->cookie.dmac_size;
+	size_t size = handle->size;
 	dma_addr_t dma = handle->cookie.dmac_laddress;
 
 	if (!handle->bound || off < 0 || off > size || length > size - off)
 		return DDI_FAILURE;
 	if (!length)
 		length = size - off;
+	if (handle->sg) {
+		/* the whole table: a range of it costs more to find */
+		if (type == DDI_DMA_SYNC_FORDEV)
+			dma_sync_sgtable_for_device(handle->dev, &handle->sgt,
+						    handle->dir);
+		else
+			dma_sync_sgtable_for_cpu(handle->dev, &handle->sgt,
+						 handle->dir);
+		return DDI_SUCCESS;
+	}
 	if (!handle->mapped || !length)
 		return DDI_SUCCESS; /* coherent memory */
 	if (type == DDI_DMA_SYNC_FORDEV)
@@ -359,3 +400,134 @@ int ddi_dma_sync(ddi_dma_handle_t handle, off_t off, size_t length, uint_t type)
 	return DDI_SUCCESS;
 }
 EXPORT_SYMBOL_GPL(ddi_dma_sync);
+
+/*
+ * Can the device reach the pages of @sgt without an IOMMU, within the
+ * handle's attributes and its mask (dma-direct would warn, then fail)?
+ */
+static bool dm_dma_pages_reachable(struct ddi_dma_impl *h, struct sg_table *sgt)
+{
+	u64 hi = min(h->attr.dma_attr_addr_hi, dma_get_mask(h->dev));
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (device_iommu_mapped(h->dev))
+		return true;
+	for_each_sgtable_sg(sgt, sg, i) {
+		phys_addr_t phys = sg_phys(sg);
+
+		if (phys < h->attr.dma_attr_addr_lo ||
+		    phys + sg->length - 1 > hi)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The cookies of a mapped table, checked against the attributes: one per
+ * DMA segment.  Returns DDI_DMA_MAPPED, or why not.
+ */
+static int dm_dma_sg_cookies(struct ddi_dma_impl *h, gfp_t gfp)
+{
+	const ddi_dma_attr_t *attr = &h->attr;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (h->sgt.nents > attr->dma_attr_sgllen)
+		return DDI_DMA_TOOBIG;
+	h->cookies = kmalloc_array(h->sgt.nents, sizeof(*h->cookies), gfp);
+	if (!h->cookies)
+		return DDI_DMA_NORESOURCES;
+	h->ncookies = h->sgt.nents;
+	for_each_sgtable_dma_sg(&h->sgt, sg, i) {
+		dma_addr_t dma = sg_dma_address(sg);
+		u64 last = dma + sg_dma_len(sg) - 1;
+
+		if (dma < attr->dma_attr_addr_lo ||
+		    last > attr->dma_attr_addr_hi ||
+		    (dma & ~attr->dma_attr_seg) != (last & ~attr->dma_attr_seg))
+			goto nomapping;
+		if (sg_dma_len(sg) - 1 > attr->dma_attr_count_max) {
+			kfree(h->cookies);
+			return DDI_DMA_TOOBIG;
+		}
+		h->cookies[i] =
+			(ddi_dma_cookie_t){ .dmac_laddress = dma,
+					    .dmac_size = sg_dma_len(sg) };
+	}
+	return DDI_DMA_MAPPED;
+nomapping:
+	kfree(h->cookies);
+	return DDI_DMA_NOMAPPING;
+}
+
+/**
+ * ddi_dma_buf_bind_handle() - bind the memory of a buf(9S) to a DMA handle
+ * @handle: the DMA handle, not bound
+ * @bp: the buf: of ddi_umem_iosetup(9F) (its pages, B_SHADOW), or of
+ *	kernel memory at b_un.b_addr as ddi_dma_addr_bind_handle(9F) takes
+ * @flags: DDI_DMA_READ, DDI_DMA_WRITE or DDI_DMA_RDWR, and
+ *	   DDI_DMA_CONSISTENT, DDI_DMA_STREAMING, DDI_DMA_PARTIAL (ignored)
+ * @waitfp: DDI_DMA_SLEEP or DDI_DMA_DONTWAIT
+ * @arg: argument of a callback; not used
+ * @cookiep: receives the first cookie, or NULL; ddi_dma_nextcookie(9F)
+ *	     and ddi_dma_cookie_iter(9F) give the others
+ * @ccountp: receives the number of cookies, or NULL
+ *
+ * The pages are mapped with dma_map_sgtable(): a cookie per DMA segment,
+ * none longer than dma_attr_count_max + 1 bytes (nor a page, when that is
+ * less than a page).
+ *
+ * Return: DDI_DMA_MAPPED, DDI_DMA_INUSE (bound already), DDI_DMA_NOMAPPING
+ * (memory outside the attributes: without an IOMMU, pages must be
+ * physically within them), DDI_DMA_TOOBIG (more than dma_attr_sgllen
+ * cookies, or a segment longer than a cookie may be) or
+ * DDI_DMA_NORESOURCES.
+ */
+int ddi_dma_buf_bind_handle(ddi_dma_handle_t handle, struct buf *bp,
+			    uint_t flags, int (*waitfp)(caddr_t), caddr_t arg,
+			    ddi_dma_cookie_t *cookiep, uint_t *ccountp)
+{
+	unsigned int first = offset_in_page(bp->b_un.b_addr);
+	gfp_t gfp = dm_dma_gfp(waitfp);
+	u64 seg = handle->attr.dma_attr_count_max;
+	int rc;
+
+	if (!(bp->b_flags & B_SHADOW))
+		return ddi_dma_addr_bind_handle(handle, NULL, bp->b_un.b_addr,
+						bp->b_bcount, flags, waitfp,
+						arg, cookiep, ccountp);
+	if (handle->bound)
+		return DDI_DMA_INUSE;
+	if (!bp->b_bcount)
+		return DDI_DMA_NOMAPPING;
+	seg = seg >= UINT_MAX ?
+		      UINT_MAX :
+		      max_t(u64, ALIGN_DOWN(seg + 1, PAGE_SIZE), PAGE_SIZE);
+	if (sg_alloc_table_from_pages_segment(
+		    &handle->sgt, bp->b_shadow,
+		    DIV_ROUND_UP(first + bp->b_bcount, PAGE_SIZE), first,
+		    bp->b_bcount, (unsigned int)seg, gfp))
+		return DDI_DMA_NORESOURCES;
+	if (!dm_dma_pages_reachable(handle, &handle->sgt)) {
+		rc = DDI_DMA_NOMAPPING;
+		goto free;
+	}
+	handle->dir = dm_dma_dir(flags);
+	if (dma_map_sgtable(handle->dev, &handle->sgt, handle->dir, 0)) {
+		rc = DDI_DMA_NORESOURCES;
+		goto free;
+	}
+	rc = dm_dma_sg_cookies(handle, gfp);
+	if (rc != DDI_DMA_MAPPED) {
+		dma_unmap_sgtable(handle->dev, &handle->sgt, handle->dir, 0);
+		goto free;
+	}
+	handle->sg = true;
+	handle->size = bp->b_bcount;
+	return dm_dma_bound(handle, cookiep, ccountp);
+free:
+	sg_free_table(&handle->sgt);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(ddi_dma_buf_bind_handle);

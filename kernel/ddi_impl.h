@@ -3,11 +3,14 @@
  * The contents of the DDI shim's access handle, shared by the files that
  * make one: ddi_regs_map_setup(9F) (ddi_util.c) for registers and
  * ddi_dma_mem_alloc(9F) (ddi_dma.c) for DMA memory, both read and
- * written through ddi_get/ddi_put(9F).
+ * written through ddi_get/ddi_put(9F); and the record of pages pinned for
+ * ddi_umem_lock(9F) (ddi_umem_pin.c), whose pages ddi_umem_iosetup(9F)
+ * (ddi_buf.c) gives a buf(9S).
  */
 #ifndef _DDI_IMPL_H
 #define _DDI_IMPL_H
 
+#include <linux/workqueue.h>
 #include <sys/ddi.h>
 
 struct ddi_acc_impl {
@@ -18,5 +21,18 @@ struct ddi_acc_impl {
 };
 
 bool ddi_acc_swap(const ddi_device_acc_attr_t *accattrp);
+
+/* The pin of a DM_UMEM_LOCKED cookie (its member pin). */
+struct dm_pin {
+	struct page **pages;
+	unsigned long npages;
+	bool write; /* pinned with FOLL_WRITE: the device may write them */
+	struct mm_struct *mm; /* charged (pinned_vm), held by mmgrab() */
+	struct ddi_umem_cookie *cookie; /* of a deferred ddi_umem_unlock */
+	struct work_struct unlock_work;
+};
+
+int dm_umem_pin_init(void);
+void dm_umem_pin_fini(void);
 
 #endif /* _DDI_IMPL_H */

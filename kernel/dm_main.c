@@ -88,6 +88,8 @@ EXPORT_SYMBOL_GPL(devmap_do_ctxmgt);
 EXPORT_SYMBOL_GPL(devmap_set_ctx_timeout);
 EXPORT_SYMBOL_GPL(ddi_umem_alloc);
 EXPORT_SYMBOL_GPL(ddi_umem_free);
+EXPORT_SYMBOL_GPL(ddi_umem_lock);
+EXPORT_SYMBOL_GPL(ddi_umem_unlock);
 EXPORT_SYMBOL_GPL(ddi_mapdev);
 EXPORT_SYMBOL_GPL(ddi_mapdev_intercept);
 EXPORT_SYMBOL_GPL(ddi_mapdev_nointercept);

@@ -15,6 +15,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include "ddi_impl.h"
 #include "dm_linux.h"
 #include "core/dm_host.h"
 
@@ -281,21 +282,27 @@ int dmh_devmem_pfn(dev_info_t *dip, uint_t rnumber, offset_t roff, size_t len,
 }
 
 /**
- * dm_host_init() - set up the host: the core's tables
+ * dm_host_init() - set up the host: the core's tables and the workqueue
+ * of deferred ddi_umem_unlock(9F) calls
  *
- * Return: 0.
+ * Return: 0 or -ENOMEM.
  */
 int dm_host_init(void)
 {
+	int err = dm_umem_pin_init();
+
+	if (err)
+		return err;
 	dm_core_init();
 	return 0;
 }
 
 /**
- * dm_host_fini() - undo dm_host_init()
+ * dm_host_fini() - undo dm_host_init(), after the deferred unlocks ran
  */
 void dm_host_fini(void)
 {
+	dm_umem_pin_fini();
 	dm_core_fini();
 }
 

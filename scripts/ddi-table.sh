@@ -2,8 +2,7 @@
 # ddi-table.sh -- owns: the table of every DDI/DKI name the shim gives
 # drivers, generated from the headers (include/sys, include/vm,
 # kernel/include/sys) so that it is complete: one row per header with its
-# functions, macros and constants, types and variables, then the names not
-# provided yet.  docs/drivers.md holds its output between the markers
+# functions, macros and constants, types and variables.  docs/drivers.md holds its output between the markers
 # "<!-- ddi-table -->" and "<!-- /ddi-table -->"; scripts/header-check.sh
 # checks that it is up to date.  Prints Markdown.
 set -euo pipefail
@@ -46,6 +45,3 @@ for dir in include kernel/include; do
 			"$(list m <<<"$n")" "$(list 't|v' <<<"$n")"
 	done
 done
-cat <<'NOTYET'
-| not yet (issue 11, part 2) | `ddi_umem_lock`, `ddi_umem_unlock`, `ddi_umem_iosetup` | | |
-NOTYET

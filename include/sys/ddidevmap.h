@@ -14,19 +14,23 @@
 /* A device mapping handle (one physically contiguous piece of a mapping). */
 typedef void *devmap_cookie_t;
 /*
- * Kernel memory from ddi_umem_alloc(9F).  As in Solaris, a driver may cast
- * the cookie to a struct ddi_umem_cookie and read cvaddr (the address
- * ddi_umem_alloc returned) and size (the size it was asked for, rounded up
- * to whole pages); the other members belong to devmap.
+ * Kernel memory from ddi_umem_alloc(9F), or user memory locked by
+ * ddi_umem_lock(9F).  As in Solaris, a driver may cast the cookie to a
+ * struct ddi_umem_cookie and read cvaddr (the address ddi_umem_alloc
+ * returned, or the user address ddi_umem_lock locked) and size (the size
+ * it was asked for, rounded up to whole pages); the other members belong
+ * to devmap.
  */
 typedef void *ddi_umem_cookie_t;
-enum dm_umem_type { DM_UMEM_KMEM, DM_UMEM_TRASH };
+enum dm_umem_type { DM_UMEM_KMEM, DM_UMEM_TRASH, DM_UMEM_LOCKED };
 struct ddi_umem_cookie {
 	void *cvaddr; /* DM_UMEM_TRASH: its one page */
 	size_t size;
 	enum dm_umem_type type;
 	unsigned int refcnt; /* the driver's + one per handle; umem lock */
 	bool freed; /* ddi_umem_free() done, memory still mapped */
+	int lockflags; /* DM_UMEM_LOCKED: the DDI_UMEMLOCK_* flags */
+	void *pin; /* DM_UMEM_LOCKED: the host's record of the pages */
 };
 /* A process address space. */
 struct as;

@@ -63,6 +63,11 @@ void devmap_set_ctx_timeout(devmap_cookie_t dhp, clock_t ticks);
 void *ddi_umem_alloc(size_t size, int flag, ddi_umem_cookie_t *cookiep);
 void ddi_umem_free(ddi_umem_cookie_t cookie);
 
+/* ddi_umem_lock(9F) */
+int ddi_umem_lock(caddr_t addr, size_t len, int flags,
+		  ddi_umem_cookie_t *cookiep);
+void ddi_umem_unlock(ddi_umem_cookie_t cookie);
+
 /* legacy ddi_mapdev(9F) */
 int ddi_mapdev(dev_t dev, off_t offset, ddi_as_handle_t asp, caddr_t *addrp,
 	       off_t len, uint_t prot, uint_t maxprot, uint_t flags,

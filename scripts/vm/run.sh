@@ -50,8 +50,10 @@ done
 initramfs=$1 log=$2
 [[ "$timeout" =~ ^[0-9]+$ ]] || { echo "run.sh: bad --timeout $timeout" >&2; exit 64; }
 [[ -f "$initramfs" ]] || { echo "run.sh: no such initramfs: $initramfs" >&2; exit 2; }
+# edu's DMA engine reaches 32 address bits, not its default 28: the whole
+# guest RAM, for DMA into user pages wherever they are (dditest)
 # shellcheck disable=SC2054  # commas are QEMU syntax
-((custom_dev)) || devs=(-device edu
+((custom_dev)) || devs=(-device edu,dma_mask=0xffffffff
                         -object memory-backend-ram,id=shm0,size=1M
                         -device ivshmem-plain,memdev=shm0)
 

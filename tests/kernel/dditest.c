@@ -9,7 +9,11 @@
  * pfn_t, FMODELS, nochpoll and ddi_prop_op as entry points; and DMA and
  * interrupts: ddi_dma_*(9F) with the card's DMA engine, and the card's
  * interrupt (MSI, else its INTx line) through ddi_intr_*(9F), whose
- * handler takes the driver's mutex and wakes a cv_wait_sig(9F).  Built
+ * handler takes the driver's mutex and wakes a cv_wait_sig(9F); and user
+ * memory locked with ddi_umem_lock(9F): DMA into and out of it through
+ * ddi_umem_iosetup(9F), ddi_dma_buf_bind_handle(9F), biodone(9F) from the
+ * interrupt handler and biowait(9F), and mmap(2) of the device mapping it
+ * with devmap_umem_setup(9F); close(9E) unlocks what is left.  Built
  * without DEBUG: its ASSERTs are not evaluated.
  */
 #include <sys/types.h>
@@ -30,6 +34,7 @@
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <sys/ddi_intr.h>
+#include <sys/buf.h>
 #include "dditest.h"
 
 /* The edu card's registers (register set 1, its BAR 0). */
@@ -45,6 +50,9 @@
 #define EDU_DMA_INTR 0x4 /* raise interrupt 0x100 when done */
 #define EDU_DMA_BUF 0x40000 /* the card's buffer, in its DMA space */
 #define EDU_DMA_ADDR_HI 0x0FFFFFFFULL /* the engine reaches 28 bits */
+/* with dma_mask=0xffffffff, which scripts/vm/run.sh gives the card */
+#define EDU_DMA_ADDR_HI32 0xFFFFFFFFULL
+#define EDU_DMA_BUFSIZE 4096
 
 typedef struct ddt_state {
 	dev_info_t *dip;
@@ -58,6 +66,9 @@ typedef struct ddt_state {
 	int intr_type;
 	uint_t intrs; /* interrupts claimed, under lock */
 	uint32_t status_seen; /* status bits acknowledged, under lock */
+	struct buf *io_bp; /* the handler's biodone(), under lock */
+	ddi_umem_cookie_t locks[DDT_NLOCKS]; /* under lock */
+	ddi_umem_cookie_t export; /* what mmap maps, under lock */
 } ddt_state_t;
 
 static ddi_device_acc_attr_t ddt_acc_attr = { DDI_DEVICE_ATTR_V0,
@@ -76,6 +87,22 @@ static ddi_dma_attr_t ddt_edu_dma_attr = {
 	.dma_attr_maxxfer = 0x1000,
 	.dma_attr_seg = EDU_DMA_ADDR_HI,
 	.dma_attr_sgllen = 1,
+	.dma_attr_granular = 1,
+	.dma_attr_flags = 0,
+};
+
+/* user memory: a cookie per page at most, each one transfer */
+static ddi_dma_attr_t ddt_edu32_dma_attr = {
+	.dma_attr_version = DMA_ATTR_V0,
+	.dma_attr_addr_lo = 0,
+	.dma_attr_addr_hi = EDU_DMA_ADDR_HI32,
+	.dma_attr_count_max = EDU_DMA_BUFSIZE - 1,
+	.dma_attr_align = 1,
+	.dma_attr_burstsizes = 1,
+	.dma_attr_minxfer = 1,
+	.dma_attr_maxxfer = EDU_DMA_BUFSIZE * DDT_MAXCOOKIES,
+	.dma_attr_seg = EDU_DMA_ADDR_HI32,
+	.dma_attr_sgllen = DDT_MAXCOOKIES,
 	.dma_attr_granular = 1,
 	.dma_attr_flags = 0,
 };
@@ -293,12 +320,16 @@ static uint64_t *ddt_reg64(ddt_state_t *sp, int off)
 	return (uint64_t *)(sp->regs + off);
 }
 
-/* The card's interrupt: acknowledge it and wake the waiting ioctl. */
+/*
+ * The card's interrupt: acknowledge it and wake the waiting ioctl, by
+ * biodone() of the buf whose transfer it ends if there is one.
+ */
 static uint_t ddt_intr(caddr_t arg1, caddr_t arg2)
 {
 	ddt_state_t *sp = (ddt_state_t *)arg1;
 	uint32_t status =
 		ddi_get32(sp->regs_acc, ddt_reg32(sp, EDU_INTR_STATUS));
+	struct buf *bp;
 
 	if (status == 0)
 		return DDI_INTR_UNCLAIMED;
@@ -306,29 +337,42 @@ static uint_t ddt_intr(caddr_t arg1, caddr_t arg2)
 	mutex_enter(&sp->lock);
 	sp->intrs++;
 	sp->status_seen |= status;
+	bp = sp->io_bp;
+	sp->io_bp = NULL;
 	cv_broadcast(&sp->cv);
 	mutex_exit(&sp->lock);
+	if (bp != NULL) {
+		bp->b_resid = 0;
+		biodone(bp);
+	}
 	return DDI_INTR_CLAIMED;
 }
 
 /*
- * One transfer of the card's DMA engine, waiting in cv_wait_sig for its
- * interrupt.  Returns 0, or EINTR on a signal, after the transfer ended
- * nonetheless (the memory stays bound until then) or a second passed.
+ * One transfer of @cnt bytes by the card's DMA engine, waiting in
+ * cv_wait_sig for its interrupt, or with @bp in biowait(9F) for the
+ * handler's biodone(9F).  Returns 0, or EINTR on a signal, after the
+ * transfer ended nonetheless (the memory stays bound until then) or a
+ * second passed; with @bp, what biowait returned.
  */
 static int ddt_edu_dma(ddt_state_t *sp, uint64_t src, uint64_t dst,
-		       uint64_t cmd)
+		       uint64_t cmd, uint64_t cnt, struct buf *bp)
 {
 	int rc = 0;
 	uint_t seen;
 
 	mutex_enter(&sp->lock);
 	seen = sp->intrs;
+	sp->io_bp = bp;
 	ddi_put64(sp->regs_acc, ddt_reg64(sp, EDU_DMA_SRC), src);
 	ddi_put64(sp->regs_acc, ddt_reg64(sp, EDU_DMA_DST), dst);
-	ddi_put64(sp->regs_acc, ddt_reg64(sp, EDU_DMA_CNT), DDT_DMA_LEN);
+	ddi_put64(sp->regs_acc, ddt_reg64(sp, EDU_DMA_CNT), cnt);
 	ddi_put64(sp->regs_acc, ddt_reg64(sp, EDU_DMA_CMD),
 		  cmd | EDU_DMA_START | EDU_DMA_INTR);
+	if (bp != NULL) {
+		mutex_exit(&sp->lock);
+		return biowait(bp);
+	}
 	while (sp->intrs == seen && rc == 0)
 		if (cv_wait_sig(&sp->cv, &sp->lock) == 0)
 			rc = EINTR;
@@ -425,13 +469,13 @@ static void ddt_dma_edu(ddt_state_t *sp, struct ddt_dma *d)
 		d->intrs = sp->intrs;
 		mutex_exit(&sp->lock);
 		(void)ddi_dma_sync(h, 0, DDT_DMA_LEN, DDI_DMA_SYNC_FORDEV);
-		d->to_card_rc =
-			ddt_edu_dma(sp, cookie.dmac_laddress, EDU_DMA_BUF, 0);
+		d->to_card_rc = ddt_edu_dma(sp, cookie.dmac_laddress,
+					    EDU_DMA_BUF, 0, DDT_DMA_LEN, NULL);
 		if (d->to_card_rc == 0)
 			d->from_card_rc =
 				ddt_edu_dma(sp, EDU_DMA_BUF,
 					    cookie.dmac_laddress + DDT_DMA_LEN,
-					    EDU_DMA_TO_RAM);
+					    EDU_DMA_TO_RAM, DDT_DMA_LEN, NULL);
 		d->sync_rc = ddi_dma_sync(h, DDT_DMA_LEN, DDT_DMA_LEN,
 					  DDI_DMA_SYNC_FORCPU);
 		mutex_enter(&sp->lock);
@@ -464,6 +508,310 @@ static int ddt_dma(ddt_state_t *sp, struct ddt_dma *d)
 	return d->to_card_rc ? d->to_card_rc : d->from_card_rc;
 }
 
+/* DDT_ULOCK: lock the caller's memory into a free slot. */
+static int ddt_ulock(ddt_state_t *sp, struct ddt_ulock *u)
+{
+	ddi_umem_cookie_t cookie;
+	int err, i;
+
+	err = ddi_umem_lock((caddr_t)u->addr, u->len, u->flags, &cookie);
+	if (err != 0)
+		return err;
+	mutex_enter(&sp->lock);
+	for (i = 0; i < DDT_NLOCKS && sp->locks[i] != NULL; i++)
+		;
+	if (i < DDT_NLOCKS)
+		sp->locks[i] = cookie;
+	mutex_exit(&sp->lock);
+	if (i == DDT_NLOCKS) {
+		ddi_umem_unlock(cookie);
+		return ENOSPC;
+	}
+	u->slot = i;
+	return 0;
+}
+
+/* Take the cookie of @slot out of the table (and out of mmap's reach). */
+static ddi_umem_cookie_t ddt_take(ddt_state_t *sp, int slot)
+{
+	ddi_umem_cookie_t cookie;
+
+	mutex_enter(&sp->lock);
+	cookie = sp->locks[slot];
+	sp->locks[slot] = NULL;
+	if (cookie != NULL && sp->export == cookie)
+		sp->export = NULL;
+	mutex_exit(&sp->lock);
+	return cookie;
+}
+
+static ddi_umem_cookie_t ddt_slot(ddt_state_t *sp, intptr_t slot)
+{
+	ddi_umem_cookie_t cookie = NULL;
+
+	if (slot < 0 || slot >= DDT_NLOCKS)
+		return NULL;
+	mutex_enter(&sp->lock);
+	cookie = sp->locks[slot];
+	mutex_exit(&sp->lock);
+	return cookie;
+}
+
+static int ddt_uunlock(ddt_state_t *sp, intptr_t slot)
+{
+	ddi_umem_cookie_t cookie;
+
+	if (slot < 0 || slot >= DDT_NLOCKS)
+		return EINVAL;
+	cookie = ddt_take(sp, (int)slot);
+	if (cookie == NULL)
+		return EINVAL;
+	ddi_umem_unlock(cookie);
+	return 0;
+}
+
+static int ddt_iodone_calls;
+
+static int ddt_iodone(struct buf *bp)
+{
+	ddt_iodone_calls++;
+	return 0;
+}
+
+/* biodone with b_iodone, and geterror, on a second buf of the cookie. */
+static void ddt_buf_calls(ddi_umem_cookie_t cookie, struct ddt_udma *u)
+{
+	struct buf *bp = ddi_umem_iosetup(cookie, 0, PAGESIZE, B_WRITE, 0, 0,
+					  ddt_iodone, DDI_UMEM_NOSLEEP);
+
+	if (bp == NULL)
+		return;
+	ddt_iodone_calls = 0;
+	u->geterror_ok = geterror(bp) == 0;
+	biodone(bp);
+	u->iodone_ok = ddt_iodone_calls == 1 && (bp->b_flags & B_DONE) &&
+		       bp->b_iodone == NULL;
+	bp->b_flags |= B_ERROR;
+	u->geterror_ok &= geterror(bp) == EIO;
+	bp->b_error = ENXIO;
+	u->geterror_ok &= geterror(bp) == ENXIO;
+	freerbuf(bp);
+}
+
+/* 32-bit FNV-1a, continued over @n bytes at @p. */
+static uint32_t ddt_fnv(uint32_t h, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619U;
+	return h;
+}
+
+/*
+ * One piece of at most DDT_CHUNK bytes at device address @dma through the
+ * card's buffer: in, from the pattern the card holds to the memory; out,
+ * from the memory to @kva (at @kdma), hashed into *@hash.  With @bp, the
+ * last transfer ends in the handler's biodone().
+ */
+static int ddt_udma_piece(ddt_state_t *sp, int dir, uint64_t dma, size_t n,
+			  uint64_t kdma, caddr_t kva, uint32_t *hash,
+			  struct buf *bp)
+{
+	int rc;
+
+	if (dir == DDT_UDMA_IN)
+		return ddt_edu_dma(sp, EDU_DMA_BUF, dma, EDU_DMA_TO_RAM, n, bp);
+	rc = ddt_edu_dma(sp, dma, EDU_DMA_BUF, 0, n, NULL);
+	if (rc == 0)
+		rc = ddt_edu_dma(sp, EDU_DMA_BUF, kdma, EDU_DMA_TO_RAM, n, bp);
+	*hash = ddt_fnv(*hash, (unsigned char *)kva, n);
+	return rc;
+}
+
+/* Move each cookie of the bound @bp, piece by piece (ddt_udma_piece). */
+static int ddt_udma_move(ddt_state_t *sp, ddi_dma_handle_t h, struct buf *bp,
+			 uint64_t kdma, caddr_t kva, struct ddt_udma *u)
+{
+	const ddi_dma_cookie_t *c = NULL;
+	uint32_t hash = 2166136261U;
+	size_t o, n;
+	int i = 0, rc = 0, last;
+
+	while (rc == 0 && (c = ddi_dma_cookie_iter(h, c)) != NULL) {
+		last = i == u->ncookies - 1;
+		u->csize[i++] = c->dmac_size;
+		for (o = 0; rc == 0 && o < c->dmac_size; o += n) {
+			n = c->dmac_size - o < DDT_CHUNK ? c->dmac_size - o :
+							   DDT_CHUNK;
+			rc = ddt_udma_piece(
+				sp, u->dir, c->dmac_laddress + o, n, kdma, kva,
+				&hash,
+				last && o + n == c->dmac_size ? bp : NULL);
+		}
+	}
+	u->hash = hash;
+	return rc;
+}
+
+/* Do the cookies of ddi_dma_nextcookie follow those of the iterator? */
+static int ddt_cookies_agree(ddi_dma_handle_t h, ddi_dma_cookie_t first,
+			     uint_t n)
+{
+	const ddi_dma_cookie_t *c = ddi_dma_cookie_iter(h, NULL);
+	ddi_dma_cookie_t next = first;
+	uint_t i;
+
+	for (i = 0; i < n; i++, c = ddi_dma_cookie_iter(h, c)) {
+		if (i > 0)
+			ddi_dma_nextcookie(h, &next);
+		if (c == NULL || c->dmac_laddress != next.dmac_laddress ||
+		    c->dmac_size != next.dmac_size)
+			return 0;
+	}
+	return c == NULL;
+}
+
+/* DDT_UDMA, with the buf @bp and DMA memory for the card's side. */
+static int ddt_udma_buf(ddt_state_t *sp, struct buf *bp, struct ddt_udma *u)
+{
+	ddi_dma_handle_t h, kh;
+	ddi_acc_handle_t acc;
+	ddi_dma_cookie_t cookie, kcookie;
+	size_t real;
+	caddr_t kva;
+	uint_t n = 0, kn;
+	int rc = 0, i;
+
+	if (ddi_dma_alloc_handle(sp->dip, &ddt_edu32_dma_attr, DDI_DMA_SLEEP,
+				 NULL, &kh) != DDI_SUCCESS)
+		return ENOMEM;
+	if (ddi_dma_mem_alloc(kh, EDU_DMA_BUFSIZE, &ddt_acc_attr,
+			      DDI_DMA_CONSISTENT, DDI_DMA_SLEEP, NULL, &kva,
+			      &real, &acc) != DDI_SUCCESS) {
+		ddi_dma_free_handle(&kh);
+		return ENOMEM;
+	}
+	(void)ddi_dma_addr_bind_handle(kh, NULL, kva, EDU_DMA_BUFSIZE,
+				       DDI_DMA_RDWR | DDI_DMA_CONSISTENT,
+				       DDI_DMA_SLEEP, NULL, &kcookie, &kn);
+	if (ddi_dma_alloc_handle(sp->dip, &ddt_edu32_dma_attr, DDI_DMA_SLEEP,
+				 NULL, &h) != DDI_SUCCESS) {
+		u->bind_rc = DDI_FAILURE;
+		goto out;
+	}
+	u->bind_rc = ddi_dma_buf_bind_handle(
+		h, bp, u->dir == DDT_UDMA_IN ? DDI_DMA_READ : DDI_DMA_WRITE,
+		DDI_DMA_SLEEP, NULL, &cookie, &n);
+	if (u->bind_rc == DDI_DMA_MAPPED) {
+		u->ncookies = n;
+		u->iter_ok = ddt_cookies_agree(h, cookie, n);
+		for (i = 0; i < DDT_CHUNK; i++)
+			kva[i] = (char)(u->seed + 7 * i);
+		if (u->dir == DDT_UDMA_IN)
+			rc = ddt_edu_dma(sp, kcookie.dmac_laddress, EDU_DMA_BUF,
+					 0, DDT_CHUNK, NULL);
+		else
+			(void)ddi_dma_sync(h, 0, 0, DDI_DMA_SYNC_FORDEV);
+		if (rc == 0 && n <= DDT_MAXCOOKIES)
+			rc = ddt_udma_move(sp, h, bp, kcookie.dmac_laddress,
+					   kva, u);
+		u->biowait_rc = rc;
+		u->done_flag = (bp->b_flags & B_DONE) != 0;
+		(void)ddi_dma_sync(h, 0, 0, DDI_DMA_SYNC_FORCPU);
+		u->unbind_rc = ddi_dma_unbind_handle(h);
+	}
+	ddi_dma_free_handle(&h);
+out:
+	(void)ddi_dma_unbind_handle(kh);
+	ddi_dma_mem_free(&acc);
+	ddi_dma_free_handle(&kh);
+	return rc == EINTR ? EINTR : 0;
+}
+
+/* DDT_UDMA: see dditest.h. */
+static int ddt_udma(ddt_state_t *sp, dev_t dev, struct ddt_udma *u)
+{
+	ddi_umem_cookie_t cookie = ddt_slot(sp, u->slot);
+	struct buf *bp;
+	int rc;
+
+	if (cookie == NULL)
+		return EINVAL;
+	bp = ddi_umem_iosetup(cookie, (off_t)u->off, u->len,
+			      u->dir == DDT_UDMA_IN ? B_READ : B_WRITE, dev, 7,
+			      NULL, DDI_UMEM_SLEEP);
+	u->iosetup_ok = bp != NULL;
+	if (bp == NULL)
+		return 0;
+	u->buf_ok =
+		bp->b_bcount == u->len && bp->b_edev == dev &&
+		bp->b_blkno == 7 && (bp->b_flags & B_BUSY) &&
+		(bp->b_flags & (B_READ | B_WRITE)) ==
+			(u->dir == DDT_UDMA_IN ? B_READ : B_WRITE) &&
+		bp->b_un.b_addr ==
+			(caddr_t)((struct ddi_umem_cookie *)cookie)->cvaddr +
+				u->off;
+	rc = ddt_udma_buf(sp, bp, u);
+	freerbuf(bp);
+	ddt_buf_calls(cookie, u);
+	return rc;
+}
+
+static int ddt_ucount(ddt_state_t *sp)
+{
+	int i, n = 0;
+
+	mutex_enter(&sp->lock);
+	for (i = 0; i < DDT_NLOCKS; i++)
+		n += sp->locks[i] != NULL;
+	mutex_exit(&sp->lock);
+	return n;
+}
+
+/* The last close: unlock what the processes left locked. */
+static int ddt_close(dev_t dev, int flag, int otyp, cred_t *credp)
+{
+	ddt_state_t *sp = ddt_get(dev);
+	ddi_umem_cookie_t cookie;
+	int i;
+
+	for (i = 0; i < DDT_NLOCKS; i++) {
+		cookie = ddt_take(sp, i);
+		if (cookie != NULL)
+			ddi_umem_unlock(cookie);
+	}
+	return 0;
+}
+
+/* mmap at offset 0: the exported locked memory (DDT_UEXPORT). */
+static int ddt_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
+		      size_t *maplen, uint_t model)
+{
+	ddt_state_t *sp = ddt_get(dev);
+	int rc = ENXIO;
+
+	mutex_enter(&sp->lock);
+	if (sp->export != NULL &&
+	    devmap_umem_setup(dhp, sp->dip, NULL, sp->export, off, len,
+			      PROT_READ | PROT_WRITE | PROT_USER, 0,
+			      NULL) == DDI_SUCCESS)
+		rc = 0;
+	mutex_exit(&sp->lock);
+	*maplen = len;
+	return rc;
+}
+
+static int ddt_uexport(ddt_state_t *sp, intptr_t slot)
+{
+	if (slot < 0 || slot >= DDT_NLOCKS)
+		return EINVAL;
+	mutex_enter(&sp->lock);
+	sp->export = sp->locks[slot];
+	mutex_exit(&sp->lock);
+	return 0;
+}
+
 static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		     int *rvalp)
 {
@@ -472,6 +820,9 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	struct ddt_values v = { 0 };
 	struct ddt_props p = { 0 };
 	struct ddt_wait w;
+	struct ddt_ulock ul;
+	struct ddt_udma ud;
+	int n, rc;
 
 	switch (cmd) {
 	case DDT_VALUES:
@@ -495,6 +846,28 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 			return EINTR;
 		return ddi_copyout(&d, (void *)arg, sizeof(d), mode) ? EFAULT :
 								       0;
+	case DDT_ULOCK:
+		if (ddi_copyin((void *)arg, &ul, sizeof(ul), mode))
+			return EFAULT;
+		rc = ddt_ulock(sp, &ul);
+		if (rc == 0 && ddi_copyout(&ul, (void *)arg, sizeof(ul), mode))
+			return EFAULT;
+		return rc;
+	case DDT_UUNLOCK:
+		return ddt_uunlock(sp, arg);
+	case DDT_UDMA:
+		if (ddi_copyin((void *)arg, &ud, sizeof(ud), mode))
+			return EFAULT;
+		rc = ddt_udma(sp, dev, &ud);
+		if (rc == 0 && ddi_copyout(&ud, (void *)arg, sizeof(ud), mode))
+			return EFAULT;
+		return rc;
+	case DDT_UEXPORT:
+		return ddt_uexport(sp, arg);
+	case DDT_UCOUNT:
+		n = ddt_ucount(sp);
+		return ddi_copyout(&n, (void *)arg, sizeof(n), mode) ? EFAULT :
+								       0;
 	case DDT_WAKE:
 		mutex_enter(&sp->lock);
 		sp->wakes++;
@@ -508,14 +881,14 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 
 static struct cb_ops ddt_cb_ops = {
 	.cb_open = nulldev,
-	.cb_close = nulldev,
+	.cb_close = ddt_close,
 	.cb_strategy = nodev,
 	.cb_print = nodev,
 	.cb_dump = nodev,
 	.cb_read = ddt_read,
 	.cb_write = ddt_write,
 	.cb_ioctl = ddt_ioctl,
-	.cb_devmap = nodev,
+	.cb_devmap = ddt_devmap,
 	.cb_mmap = nodev,
 	.cb_segmap = nodev,
 	.cb_chpoll = nochpoll,

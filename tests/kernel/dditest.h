@@ -3,7 +3,9 @@
  * dditest: the interface of the general-DDI test driver, shared by the
  * driver and dditest_user.  The driver binds to QEMU's edu card (so that
  * its node has PCI properties) and keeps a DDT_BUFSIZE-byte buffer that
- * read(2)/write(2) reach through read(9E)/write(9E) and uiomove(9F).
+ * read(2)/write(2) reach through read(9E)/write(9E) and uiomove(9F), and
+ * it locks user memory (ddi_umem_lock(9F)) for DMA by the card and for
+ * mmap(2) of the device.
  */
 #ifndef _DDITEST_H
 #define _DDITEST_H
@@ -90,6 +92,60 @@ struct ddt_dma {
 };
 
 #define DDT_DMA_LEN 2048 /* bytes of each transfer */
+
+/*
+ * Locked user memory: the driver keeps up to DDT_NLOCKS cookies of
+ * ddi_umem_lock(9F), unlocked by DDT_UUNLOCK or by close(9E) (the last
+ * close of the device, as a process's exit does it).
+ */
+#define DDT_NLOCKS 8
+#define DDT_MAXCOOKIES 8
+#define DDT_CHUNK 2048
+
+/* DDT_ULOCK: ddi_umem_lock(addr, len, flags); its errno is the ioctl's */
+struct ddt_ulock {
+	unsigned long addr, len;
+	int flags; /* DDI_UMEMLOCK_READ 1, DDI_UMEMLOCK_WRITE 2 */
+	int slot; /* out: for the other DDT_U* ioctls */
+};
+
+/*
+ * DDT_UDMA: a buf(9S) of ddi_umem_iosetup(9F) over [off, off + len) of a
+ * slot's memory, bound with ddi_dma_buf_bind_handle(9F) and moved by the
+ * card's DMA engine, one transfer per cookie through the card's buffer,
+ * in pieces of at most DDT_CHUNK bytes (QEMU 7.2's card refuses a
+ * transfer that ends at the end of its 4 KiB buffer), the last ending in
+ * the interrupt handler's biodone(9F) that wakes the ioctl's biowait(9F).
+ * DDT_UDMA_IN (B_READ): the card writes the memory, byte i of each piece
+ * being (seed + 7 * i) & 0xff; DDT_UDMA_OUT
+ * (B_WRITE): the card reads it and the driver hashes what it read (32-bit
+ * FNV-1a over the bytes in order).
+ */
+#define DDT_UDMA_IN 0
+#define DDT_UDMA_OUT 1
+struct ddt_udma {
+	int slot, dir;
+	unsigned long off, len;
+	int seed;
+	int iosetup_ok; /* ddi_umem_iosetup gave a buf */
+	int buf_ok; /* its b_flags, b_bcount, b_un.b_addr, b_edev, b_blkno */
+	int bind_rc;
+	int ncookies;
+	unsigned long csize[DDT_MAXCOOKIES]; /* the cookies' sizes */
+	int iter_ok; /* ddi_dma_cookie_iter and ddi_dma_nextcookie agree */
+	unsigned int hash; /* DDT_UDMA_OUT */
+	int biowait_rc;
+	int done_flag; /* B_DONE was set by biodone */
+	int iodone_ok; /* a buf with b_iodone: biodone called it once */
+	int geterror_ok; /* geterror: 0, EIO for B_ERROR, b_error */
+	int unbind_rc;
+};
+
+#define DDT_ULOCK _IOWR('D', 6, struct ddt_ulock)
+#define DDT_UUNLOCK _IO('D', 7) /* arg: the slot */
+#define DDT_UDMA _IOWR('D', 8, struct ddt_udma)
+#define DDT_UEXPORT _IO('D', 9) /* arg: the slot mmap(2) maps at offset 0 */
+#define DDT_UCOUNT _IOR('D', 10, int) /* cookies the driver holds */
 
 #define DDT_VALUES _IOR('D', 1, struct ddt_values)
 #define DDT_PROPS _IOR('D', 2, struct ddt_props)

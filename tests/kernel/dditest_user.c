@@ -6,7 +6,11 @@
  * ends on a wake, a signal and its timeout, and the driver's DDI values
  * (pid, hz, time and page macros, ASSERT/VERIFY, getinfo) are right; the
  * card's DMA engine copies bound memory into the card and back, each
- * transfer's interrupt waking the driver's cv_wait_sig.  Prints TAP.
+ * transfer's interrupt waking the driver's cv_wait_sig; and memory locked
+ * by ddi_umem_lock(9F) (dditest_umem.h): argument checks, DMA into and out of
+ * it through ddi_umem_iosetup(9F) and ddi_dma_buf_bind_handle(9F), after
+ * munmap and across fork, RLIMIT_MEMLOCK, mmap of it by another process
+ * and an exit that leaves it locked.  Prints TAP.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +30,8 @@
 
 #define DEV "/dev/dditest0"
 #define SYSFS "/sys/class/devmap/dditest0/device/"
+
+#include "dditest_umem.h"
 
 static long sysfs_hex(const char *attr)
 {
@@ -263,7 +270,9 @@ int main(void)
 	test_rw(fd);
 	test_wait(fd);
 	test_dma(fd);
+	test_umem(fd);
 	close(fd);
+	test_umem_exit();
 	printf("1..%d\n", ntests);
 	return nfailed ? 1 : 0;
 }

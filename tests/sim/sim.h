@@ -87,6 +87,7 @@ struct sim_stats {
 	char last_log[256];
 	long live_allocs; /* dmh_zalloc minus dmh_free */
 	long live_umem; /* dmh_umem_alloc minus dmh_umem_free */
+	long live_pins; /* dmh_umem_pin minus dmh_umem_unpin */
 	clock_t waited_ticks; /* virtual time spent in waits */
 };
 extern struct sim_stats sim_stats;
@@ -99,6 +100,10 @@ extern bool sim_skip_may_split; /* cut VMAs without dm_seg_may_split */
 #define SIM_PHYS_BITS 46
 extern int sim_phys_bits;
 extern bool sim_fatal_signal; /* dmh_yield() says: stop */
+/* the thread cannot sleep: dmh_umem_unlock_later() defers the unlock */
+extern bool sim_atomic;
+/* run the unlocks deferred while sim_atomic; returns how many */
+int sim_run_deferred(void);
 /* dmh_log_ratelimited() shows this many messages per interval (ticks) */
 #define SIM_LOG_BURST 10
 #define SIM_LOG_INTERVAL 500

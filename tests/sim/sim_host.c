@@ -89,6 +89,66 @@ void dmh_umem_free(void *kva, size_t size)
 	free(kva);
 }
 
+/*
+ * User memory of the simulated host is the test's own memory: pinning it
+ * records the range (failing like an allocation), and its pages are kernel
+ * addresses for dmh_load().
+ */
+struct sim_pin {
+	char *addr;
+};
+
+int dmh_umem_pin(caddr_t addr, size_t len, bool write, void **pinp)
+{
+	struct sim_pin *pin;
+
+	(void)len;
+	(void)write;
+	if (sim_should_fail())
+		return ENOMEM;
+	pin = malloc(sizeof(*pin));
+	if (!pin)
+		return ENOMEM;
+	pin->addr = addr;
+	sim_count(&sim_stats.live_pins, 1);
+	*pinp = pin;
+	return 0;
+}
+
+void dmh_umem_page(void *pin, size_t off, struct dm_backing *b)
+{
+	b->kind = DM_BK_KVA;
+	b->kva = ((struct sim_pin *)pin)->addr + off;
+}
+
+void dmh_umem_unpin(void *pin)
+{
+	sim_count(&sim_stats.live_pins, -1);
+	free(pin);
+}
+
+bool sim_atomic;
+static struct ddi_umem_cookie *sim_deferred[16];
+static int sim_ndeferred;
+
+bool dmh_umem_unlock_later(struct ddi_umem_cookie *cp)
+{
+	if (!sim_atomic || sim_ndeferred == 16)
+		return false;
+	sim_deferred[sim_ndeferred++] = cp;
+	return true;
+}
+
+int sim_run_deferred(void)
+{
+	int n = sim_ndeferred;
+
+	sim_ndeferred = 0;
+	for (int i = 0; i < n; i++)
+		ddi_umem_unlock(sim_deferred[i]);
+	return n;
+}
+
 void dmh_mutex_init(dmh_mutex_t *m)
 {
 	pthread_mutex_init(m, NULL);

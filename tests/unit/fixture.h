@@ -53,6 +53,7 @@ static inline int fx_done(void)
 	is(td_live_pvt, 0, "no driver private data leaked or freed twice");
 	is(sim_stats.live_allocs, 0, "no framework memory leaked");
 	is(sim_stats.live_umem, 0, "no kernel memory leaked");
+	is(sim_stats.live_pins, 0, "no locked user memory left locked");
 	sim_dev_destroy(fx_dip);
 	sim_fini();
 	return done_testing();

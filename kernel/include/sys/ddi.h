@@ -129,6 +129,10 @@ int ddi_dma_unbind_handle(ddi_dma_handle_t handle);
 void ddi_dma_nextcookie(ddi_dma_handle_t handle, ddi_dma_cookie_t *cookiep);
 const ddi_dma_cookie_t *ddi_dma_cookie_iter(ddi_dma_handle_t handle,
 					    const ddi_dma_cookie_t *prev);
+struct buf;
+int ddi_dma_buf_bind_handle(ddi_dma_handle_t handle, struct buf *bp,
+			    uint_t flags, int (*waitfp)(caddr_t), caddr_t arg,
+			    ddi_dma_cookie_t *cookiep, uint_t *ccountp);
 int ddi_dma_sync(ddi_dma_handle_t handle, off_t off, size_t length,
 		 uint_t type);
 
