@@ -121,6 +121,8 @@ gen() {
 	echo "| 1-page context | $(mr ctx_1_us %.0f) | 1 |"
 	echo "| 16-page context | $(mr ctx_16_us %.0f) | $(mr ctx_ratio_16_vs_1 %.2f) |"
 	echo "| 512-page context | $(mr ctx_512_us %.0f) | **$(mr ctx_ratio_512_vs_1 %.2f)** |"
+	echo "| each page beyond the first, (512-page − 1-page) / 511 | $(awk -v a="$(m ctx_512_us)" -v b="$(m ctx_1_us)" \
+		'BEGIN { printf "%.1f", (a - b) / 511 }') | |"
 	echo "| 2 processes mapping the device | $(mr mappers_2_us %.0f) | 1 |"
 	for n in 8 64 256; do
 		echo "| $n processes mapping | $(mr "mappers_${n}_us" %.0f) | $(m "mappers_${n}_ratio") |"
@@ -131,14 +133,14 @@ gen() {
 	echo
 	echo "N processes, each doing operations of $(m contention_writes_per_op) writes to the one context, for $(m contention_seconds) s;" \
 		"the hold is $(m contention_hold_ticks) tick(s). Operations per second of all processes, and Jain's index" \
-		"of the per-process counts (median of the runs)."
+		"of the per-process counts: median (min–max) of the runs."
 	echo
 	echo "| N | ops/s devmap | ops/s devmap + hold | ops/s explicit | hold / explicit | J devmap | J hold | J explicit |"
 	echo "|---|---|---|---|---|---|---|---|"
 	for n in 2 4 8 16 64; do
 		echo "| $n | $(mr "cont_${n}_ops_devmap" %.0f) | $(mr "cont_${n}_ops_hold" %.0f) |" \
 			"$(mr "cont_${n}_ops_explicit" %.0f) | **$(m "cont_${n}_ratio_hold_vs_explicit")** |" \
-			"$(m "cont_${n}_jain_devmap") | $(m "cont_${n}_jain_hold") | $(m "cont_${n}_jain_explicit") |"
+			"$(mr "cont_${n}_jain_devmap" %.2f) | $(mr "cont_${n}_jain_hold" %.2f) | $(mr "cont_${n}_jain_explicit" %.2f) |"
 	done
 	echo
 	echo "Context switches per second (devmap's \`switches\` counter) or handoffs per second (explicit: the mutex passing to another process), median of the runs, and what the hold's switches give each process in a run:"

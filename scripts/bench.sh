@@ -73,6 +73,7 @@ set xlabel "processes mapping the device"
 set ylabel "switch time / switch time with 2"
 set yrange [0:*]
 set grid
+set offsets graph 0.03, graph 0.03, 0, 0
 plot "$out/mappers.dat" with linespoints lw 2 title "measured", 1.2 with lines dt 2 title "target 1.2"
 set output "$repo/docs/perf/ctxsize.png"
 set title "devmap switch time vs. context size (median, min-max bars)"
@@ -83,7 +84,7 @@ set yrange [*:*]
 set key top left
 plot "$out/ctx.dat" using 1:2:3:4 with yerrorlines lw 2 title "measured", \
 	4 * $(val ctx_1_us) / 1000 with lines dt 2 title "target: 4 x the one-page switch"
-set terminal pngcairo size 640,640 noenhanced
+set terminal pngcairo size 640,760 noenhanced
 set output "$repo/docs/perf/contention.png"
 set multiplot layout 2,1
 unset logscale y
