@@ -252,17 +252,13 @@ static long devmap_counter(const char *key)
 	return v;
 }
 
-/* Keep the calling process on @cpu (or anywhere for -1). */
+/* Keep the calling process on @cpu. */
 static void pin(int cpu)
 {
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
-	if (cpu < 0)
-		for (int c = 0; c < CPU_SETSIZE; c++)
-			CPU_SET(c, &set);
-	else
-		CPU_SET(cpu, &set);
+	CPU_SET(cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
