@@ -2,11 +2,13 @@
 /*
  * dmbench: the benchmark driver, Solaris-style, over kernel memory.  The
  * context region is switched as in Example 11-3 (unload the owner's whole
- * context, save it, restore the requester's, load the faulting page; the
- * other pages then fault in without the driver).  The plain page has no
- * access callback: the baseline for steady-state access, the target of
- * the explicit alternative (an ioctl that does the same save and restore)
- * and of the floor (an ioctl that unloads it, then a plain fault).
+ * context, save it, restore the requester's, load the requester's whole
+ * context), with the context hold of DMB_SET_HOLD.  The plain page has no
+ * access callback: the baseline for steady-state access, the page of the
+ * explicit alternatives (an ioctl doing the same save and restore, alone
+ * or with the unload of the previous owner's plain page, which then
+ * refaults) and of the floor (an ioctl that unloads it, then a plain
+ * fault).  A process's slot lives as long as its plain mappings.
  */
 #include <sys/types.h>
 #include <sys/conf.h>
@@ -24,10 +26,11 @@ struct dmb_ctx {
 	uint8_t *save;
 };
 
-/* An explicit-switch context or a plain mapping, per process. */
+/* A process's plain mappings and its explicit-switch context. */
 struct dmb_proc {
 	int pid;
-	devmap_cookie_t plain;
+	int nmaps; /* plain mappings; the slot is free at 0 */
+	devmap_cookie_t plain; /* the first of them */
 	uint8_t save[DMB_PAGE];
 };
 
@@ -37,9 +40,10 @@ static struct dmb {
 	ddi_umem_cookie_t cookie;
 	uint8_t *mem;
 	size_t ctx_pages;
+	clock_t hold;
 	struct dmb_ctx *owner;
 	struct dmb_proc procs[DMB_PROCS];
-	int explicit_owner;
+	struct dmb_proc *explicit_owner;
 } * dmb;
 
 static int dmb_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
@@ -60,7 +64,8 @@ static int dmb_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
 		memcpy(dmb->mem, ctx->save, ctx->len);
 		dmb->owner = ctx;
 	}
-	err = devmap_load(dhp, off, len, type, rw);
+	/* the whole context (it is mapped at offset 0), not just @off */
+	err = devmap_load(dhp, 0, 0, type, rw);
 out:
 	if (err)
 		dmb->owner = NULL;
@@ -74,21 +79,22 @@ static int dmb_access(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	return devmap_do_ctxmgt(dhp, pvtp, off, len, type, rw, dmb_contextmgt);
 }
 
-static struct dmb_proc *dmb_proc(int pid, bool create)
+/* The caller's slot, taken for its first plain mapping if @create. */
+static struct dmb_proc *dmb_proc(bool create)
 {
 	struct dmb_proc *free = NULL;
 
 	for (int i = 0; i < DMB_PROCS; i++) {
-		if (dmb->procs[i].pid == pid)
+		if (dmb->procs[i].nmaps && dmb->procs[i].pid == current->tgid)
 			return &dmb->procs[i];
-		if (!free && dmb->procs[i].pid == 0)
+		if (!free && !dmb->procs[i].nmaps)
 			free = &dmb->procs[i];
 	}
-	if (create && free) {
-		memset(free, 0, sizeof(*free));
-		free->pid = pid;
-	}
-	return create ? free : NULL;
+	if (!create || !free)
+		return NULL;
+	memset(free, 0, sizeof(*free));
+	free->pid = current->tgid;
+	return free;
 }
 
 static int dmb_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
@@ -99,8 +105,8 @@ static int dmb_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 
 	if (off == DMB_PLAIN_OFF) {
 		mutex_enter(&dmb->lock);
-		p = dmb_proc(current->tgid, true);
-		if (p)
+		p = dmb_proc(true);
+		if (p && !p->nmaps++)
 			p->plain = dhp;
 		mutex_exit(&dmb->lock);
 		*pvtp = p;
@@ -115,6 +121,10 @@ static int dmb_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 	}
 	ctx->dhp = dhp;
 	ctx->len = len;
+	mutex_enter(&dmb->lock);
+	if (dmb->hold > 0)
+		devmap_set_ctx_timeout(dhp, dmb->hold);
+	mutex_exit(&dmb->lock);
 	*pvtp = ctx;
 	return 0;
 }
@@ -136,6 +146,8 @@ static void dmb_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	if (off == DMB_PLAIN_OFF) {
 		if (p->plain == dhp)
 			p->plain = NULL;
+		if (!--p->nmaps && dmb->explicit_owner == p)
+			dmb->explicit_owner = NULL;
 		mutex_exit(&dmb->lock);
 		return;
 	}
@@ -183,10 +195,35 @@ static int dmb_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
 	return err ? ENXIO : 0;
 }
 
+/*
+ * What a driver without devmap would do: save the previous owner's
+ * context from the plain page and restore the caller's; with @revoke,
+ * also unload the previous owner's plain page, so that only the owner
+ * has the device page mapped (the guarantee devmap gives).
+ */
+static int dmb_explicit_switch(bool revoke)
+{
+	struct dmb_proc *me = dmb_proc(false), *old = dmb->explicit_owner;
+
+	if (!me)
+		return ENXIO;
+	if (old == me)
+		return 0;
+	if (old) {
+		if (revoke && old->plain &&
+		    devmap_unload(old->plain, DMB_PLAIN_OFF, DMB_PAGE))
+			return EINVAL;
+		memcpy(old->save, dmb->mem + DMB_PLAIN_OFF, DMB_PAGE);
+	}
+	memcpy(dmb->mem + DMB_PLAIN_OFF, me->save, DMB_PAGE);
+	dmb->explicit_owner = me;
+	return 0;
+}
+
 static int dmb_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		     int *rvalp)
 {
-	struct dmb_proc *me, *old;
+	struct dmb_proc *me;
 	int err = 0;
 
 	mutex_enter(&dmb->lock);
@@ -197,23 +234,15 @@ static int dmb_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		else
 			dmb->ctx_pages = (size_t)arg;
 		break;
-	case DMB_SWITCH: /* what a driver without devmap would do */
-		me = dmb_proc(current->tgid, true);
-		if (!me) {
-			err = ENOMEM;
-			break;
-		}
-		if (dmb->explicit_owner != me->pid) {
-			old = dmb_proc(dmb->explicit_owner, false);
-			if (old)
-				memcpy(old->save, dmb->mem + DMB_PLAIN_OFF,
-				       DMB_PAGE);
-			memcpy(dmb->mem + DMB_PLAIN_OFF, me->save, DMB_PAGE);
-			dmb->explicit_owner = me->pid;
-		}
+	case DMB_SET_HOLD:
+		dmb->hold = (clock_t)arg;
+		break;
+	case DMB_SWITCH:
+	case DMB_SWITCH_REVOKE:
+		err = dmb_explicit_switch(cmd == DMB_SWITCH_REVOKE);
 		break;
 	case DMB_ZAP:
-		me = dmb_proc(current->tgid, false);
+		me = dmb_proc(false);
 		if (me && me->plain)
 			err = devmap_unload(me->plain, DMB_PLAIN_OFF,
 					    DMB_PAGE) ?
@@ -221,6 +250,11 @@ static int dmb_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 				      0;
 		else
 			err = ENXIO;
+		break;
+	case DMB_SLOTS:
+		*rvalp = 0;
+		for (int i = 0; i < DMB_PROCS; i++)
+			*rvalp += dmb->procs[i].nmaps > 0;
 		break;
 	default:
 		err = ENOTTY;

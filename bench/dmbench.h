@@ -2,7 +2,8 @@
 /*
  * dmbench: the benchmark driver's interface.  Offset 0 maps the context
  * region (ctx_pages pages, switched on access by devmap_do_ctxmgt);
- * offset DMB_PLAIN_OFF maps one plain page with no access callback.
+ * offset DMB_PLAIN_OFF maps one plain page with no access callback, the
+ * page of the explicit alternatives.
  */
 #ifndef _DMBENCH_H
 #define _DMBENCH_H
@@ -15,5 +16,9 @@
 #define DMB_SET_CTX (DMB_IOC | 1) /* context pages for new mappings */
 #define DMB_SWITCH (DMB_IOC | 2) /* explicit save/restore into the plain page */
 #define DMB_ZAP (DMB_IOC | 3) /* unload the caller's plain page */
+/* DMB_SWITCH, and unload the previous owner's plain page (it refaults) */
+#define DMB_SWITCH_REVOKE (DMB_IOC | 4)
+#define DMB_SET_HOLD (DMB_IOC | 5) /* context hold, ticks, for new mappings */
+#define DMB_SLOTS (DMB_IOC | 6) /* returns the processes with a plain page */
 
 #endif /* _DMBENCH_H */

@@ -2,16 +2,34 @@
 /*
  * The kernel-host benchmarks, run inside the VM against dmbench.ko.  Every
  * figure is a ratio against a baseline measured in the same run: absolute
- * times under QEMU's emulation are noise.  Prints "key value" lines.
+ * times under QEMU's emulation are noise.  Prints "key value" lines, and
+ * "key median min max" for timings over repeated, interleaved runs.
  *
- *   steady     owner accessing its context page vs. a plain mapping
- *   switch     two processes alternating on a context page (devmap
- *              fault-driven switch) vs. (a) a futex handoff plus an ioctl
- *              doing the same save/restore, (b) one plain fault + one zap;
- *              on two CPUs and on one, with the TLB shootdowns counted
- *   mappers    switch cost with 2, 8, 64, 256 processes mapping the device
- *   ctxsize    per-page switch cost for 1, 16, 512-page contexts
- *   mappings   switch cost with 256 more mappings in each process
+ *   steady      owner accessing its context page vs. a plain mapping
+ *   switch      two processes alternating on a context page (devmap
+ *               fault-driven switch) vs. a futex handoff plus an ioctl
+ *               doing the same save/restore and revoking the previous
+ *               owner's page (the like-for-like alternative), plus the same
+ *               ioctl without the revocation, and one plain fault + one
+ *               zap (the floor); on two CPUs and on one
+ *   mappers     switch cost with 2, 8, 64, 256 processes mapping the device
+ *   ctxsize     whole-switch time of 1, 16, 512-page contexts
+ *   mappings    switch cost with 256 more mappings in each process
+ *   contention  N processes sharing one context: devmap without and with
+ *               the context hold vs. a process-shared mutex with the
+ *               revoking ioctl per handoff; operations/s, Jain's index,
+ *               and context switches (devmap's counter) or handoffs per
+ *               second
+ *
+ * Method.  Every turn of a ping-pong does its mode's work, then the same
+ * fixed busy computation (BUSY_US, calibrated once as a loop count, so a
+ * CPU slowed by TLB refills after a flush shows in the turn time), then
+ * hands the turn over; the other process has long been asleep in
+ * futex_wait, so every handoff is a real wake-up in every mode.  Each
+ * configuration is measured RUNS times, the configurations interleaved.
+ * The TLB shootdown interrupts of each run are counted (/proc/interrupts):
+ * a run with more than IPI_LIMIT per turn is rejected and repeated, at
+ * most MAX_TRIES times (then kept and counted as over the limit).
  *
  * "dmbench_user switch" prints only switch_us, the median time of a turn
  * of the two-CPU devmap ping-pong: bench/guest.sh runs it against devmap.ko
@@ -19,16 +37,15 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <string.h>
-#include <linux/futex.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +54,15 @@
 
 #define DEV "/dev/dmbench0"
 #define P DMB_PAGE
+#define RUNS 7
+#define BUSY_US 20.0
+#define IPI_LIMIT 0.05
+#define MAX_TRIES 4
+#define HOLD_TICKS 1 /* the context hold of the contention benchmark */
+#define CONT_SECONDS 2.0
+#define CONT_RUNS 3
+#define CONT_WRITES 64 /* writes to the context per operation */
+#define CONT_MAXPROCS 64
 
 static double now(void)
 {
@@ -68,6 +94,91 @@ static void *map(int fd, size_t len, off_t off)
 	return va;
 }
 
+static void *shared_anon(size_t len)
+{
+	void *va = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (va == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	memset(va, 0, len);
+	return va;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* @v's @n values sorted into @s. */
+static void sorted(double *s, const double *v, int n)
+{
+	memcpy(s, v, (size_t)n * sizeof(*v));
+	qsort(s, (size_t)n, sizeof(*s), cmp_double);
+}
+
+static double median_of(const double *v, int n)
+{
+	double s[RUNS];
+
+	sorted(s, v, n);
+	return s[n / 2];
+}
+
+/* Prints "KEY median min max" of the @n values of @v, each times @scale. */
+static double put_stats(const char *key, const double *v, int n, double scale)
+{
+	double s[RUNS];
+
+	sorted(s, v, n);
+	printf("%s %.3f %.3f %.3f\n", key, s[n / 2] * scale, s[0] * scale,
+	       s[n - 1] * scale);
+	return s[n / 2];
+}
+
+/* Prints the ratios of the paired runs @a[r] / @b[r]; returns the median. */
+static double put_ratio(const char *key, const double *a, const double *b,
+			int n)
+{
+	double r[RUNS];
+
+	for (int i = 0; i < n; i++)
+		r[i] = a[i] / b[i];
+	return put_stats(key, r, n, 1);
+}
+
+static volatile uint64_t busy_sink;
+static long busy_loops; /* iterations of busy() that take BUSY_US */
+
+static void busy(long n)
+{
+	uint64_t x = busy_sink;
+
+	for (long i = 0; i < n; i++)
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+	busy_sink = x;
+}
+
+/* The loop count of BUSY_US: the fastest of 7 timings of 10^6 loops. */
+static void calibrate_busy(void)
+{
+	const long n = 1000000;
+	double best = 1e9;
+
+	for (int i = 0; i < 7; i++) {
+		double t0 = now();
+
+		busy(n);
+		if (now() - t0 < best)
+			best = now() - t0;
+	}
+	busy_loops = (long)(BUSY_US * 1e-6 / best * (double)n);
+}
+
 /* Time per loop iteration of reading and writing one word of @page. */
 static double touch_loop(volatile uint32_t *page, long n)
 {
@@ -95,117 +206,6 @@ static void steady(void)
 	munmap((void *)ctx, P);
 	munmap((void *)plain, P);
 	close(fd);
-}
-
-enum mode { HANDOFF, DEVMAP, IOCTL };
-
-/* Keep the calling process on @cpu (or anywhere for -1). */
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	if (cpu < 0)
-		for (int c = 0; c < CPU_SETSIZE; c++)
-			CPU_SET(c, &set);
-	else
-		CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-/*
- * Two processes, pinned to CPUs @cpu0 and @cpu1, take @rounds turns each;
- * a turn does the mode's work: nothing, a write to every page of the
- * context (a devmap switch), or the ioctl switch plus a write to the plain
- * page.  Both are set up before the clock starts.  Returns seconds per
- * turn.
- */
-static double pingpong(enum mode mode, int rounds, size_t ctx_pages,
-		       int extra_maps, int cpu0, int cpu1)
-{
-	volatile int *turn = mmap(NULL, P, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	volatile int *ready = turn + 8;
-	double *t = (double *)(turn + 16);
-	pid_t pid[2];
-
-	*turn = 0;
-	for (int me = 0; me < 2; me++) {
-		pid[me] = fork();
-		if (pid[me])
-			continue;
-		pin(me ? cpu1 : cpu0);
-		int fd = dev_open();
-
-		ioctl(fd, DMB_SET_CTX, (long)ctx_pages);
-		volatile uint8_t *ctx = map(fd, ctx_pages * P, 0);
-		volatile uint32_t *plain = map(fd, P, DMB_PLAIN_OFF);
-
-		for (int i = 0; i < extra_maps; i++)
-			map(fd, P, DMB_PLAIN_OFF);
-		__atomic_add_fetch(ready, 1, __ATOMIC_SEQ_CST);
-		while (*ready < 2)
-			sched_yield();
-		if (me == 0)
-			t[0] = now();
-		for (int r = 0; r < rounds; r++) {
-			futex_wait(turn, !me);
-			if (mode == DEVMAP)
-				for (size_t pg = 0; pg < ctx_pages; pg++)
-					ctx[pg * P] += 1;
-			else if (mode == IOCTL) {
-				ioctl(fd, DMB_SWITCH, 0);
-				plain[0] += 1;
-			}
-			*turn = !me;
-			futex_wake(turn);
-		}
-		if (me == 1)
-			t[1] = now();
-		_exit(0);
-	}
-	waitpid(pid[0], NULL, 0);
-	waitpid(pid[1], NULL, 0);
-	double per_turn = (t[1] - t[0]) / (2.0 * rounds);
-
-	munmap((void *)turn, P);
-	return per_turn;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The median of three runs (the runs of each figure are interleaved by
- * the caller measuring them in turn). */
-static double median3(double a, double b, double c)
-{
-	double v[3] = { a, b, c };
-
-	qsort(v, 3, sizeof(v[0]), cmp_double);
-	return v[1];
-}
-
-static double floor_cost(int n)
-{
-	int fd = dev_open();
-	volatile uint32_t *plain = map(fd, P, DMB_PLAIN_OFF);
-	double t0;
-
-	plain[0] = 0;
-	t0 = now();
-	for (int i = 0; i < n; i++) {
-		ioctl(fd, DMB_ZAP, 0);
-		plain[0] += 1;
-	}
-	double t = (now() - t0) / n;
-
-	munmap((void *)plain, P);
-	close(fd);
-	return t;
 }
 
 /* TLB shootdown interrupts so far, all CPUs (the "TLB" row). */
@@ -237,11 +237,191 @@ static long tlb_ipis(void)
 	return sum;
 }
 
+/* devmap's counter @key of the dmbench instance (its debugfs file). */
+static long devmap_counter(const char *key)
+{
+	FILE *f = fopen("/sys/kernel/debug/devmap/dmbench0", "r");
+	char line[256], k[64];
+	long v = -1, x;
+
+	while (f && v < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", k, &x) == 2 && !strcmp(k, key))
+			v = x;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Keep the calling process on @cpu. */
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+enum mode { HANDOFF, DEVMAP, IOCTL, REVOKE, NMODES };
+static const char *const mode_name[NMODES] = { "handoff", "devmap", "ioctl",
+					       "revoke" };
+
+struct pingpong {
+	enum mode mode;
+	int rounds; /* turns of each process */
+	size_t ctx_pages;
+	int extra_maps; /* more plain mappings in each process */
+	int cpu[2];
+};
+
+/*
+ * Two processes, pinned to CPUs cpu[0] and cpu[1], take @rounds turns
+ * each: the mode's work (nothing, a write to every page of the context: a
+ * devmap switch, or an explicit ioctl switch plus a write to the plain
+ * page), the busy computation, the handoff.  Both are set up before the
+ * clock starts.  Returns seconds per turn; *@ipis gets the run's TLB
+ * shootdown interrupts.
+ */
+static double pingpong_once(const struct pingpong *pp, long *ipis)
+{
+	volatile int *turn = shared_anon(P);
+	volatile int *ready = turn + 8;
+	double *t = (double *)(turn + 16);
+	long ipis0 = tlb_ipis();
+	pid_t pid[2];
+
+	for (int me = 0; me < 2; me++) {
+		pid[me] = fork();
+		if (pid[me])
+			continue;
+		pin(pp->cpu[me]);
+		int fd = dev_open();
+
+		ioctl(fd, DMB_SET_CTX, (long)pp->ctx_pages);
+		volatile uint8_t *ctx = map(fd, pp->ctx_pages * P, 0);
+		volatile uint32_t *plain = map(fd, P, DMB_PLAIN_OFF);
+
+		for (int i = 0; i < pp->extra_maps; i++)
+			map(fd, P, DMB_PLAIN_OFF);
+		__atomic_add_fetch(ready, 1, __ATOMIC_SEQ_CST);
+		while (*ready < 2)
+			sched_yield();
+		if (me == 0)
+			t[0] = now();
+		for (int r = 0; r < pp->rounds; r++) {
+			futex_wait(turn, !me);
+			if (pp->mode == DEVMAP)
+				for (size_t pg = 0; pg < pp->ctx_pages; pg++)
+					ctx[pg * P] += 1;
+			else if (pp->mode != HANDOFF) {
+				ioctl(fd,
+				      pp->mode == REVOKE ? DMB_SWITCH_REVOKE :
+							   DMB_SWITCH,
+				      0);
+				plain[0] += 1;
+			}
+			busy(busy_loops);
+			*turn = !me;
+			futex_wake(turn);
+		}
+		if (me == 1)
+			t[1] = now();
+		_exit(0);
+	}
+	waitpid(pid[0], NULL, 0);
+	waitpid(pid[1], NULL, 0);
+	*ipis = tlb_ipis() - ipis0;
+	double per_turn = (t[1] - t[0]) / (2.0 * pp->rounds);
+
+	munmap((void *)turn, P);
+	return per_turn;
+}
+
+static int runs_rejected, runs_over_kept;
+static double max_ipis_per_turn; /* of the runs kept */
+
+/* pingpong_once(), repeated while the run has too many TLB shootdowns. */
+static double pingpong(const struct pingpong *pp)
+{
+	for (int tries = 1;; tries++) {
+		long ipis;
+		double t = pingpong_once(pp, &ipis);
+		double rate = (double)ipis / (2.0 * pp->rounds);
+
+		if (rate <= IPI_LIMIT || tries == MAX_TRIES) {
+			runs_over_kept += rate > IPI_LIMIT;
+			if (rate > max_ipis_per_turn)
+				max_ipis_per_turn = rate;
+			return t;
+		}
+		runs_rejected++;
+	}
+}
+
+static double floor_cost(int n)
+{
+	int fd = dev_open();
+	volatile uint32_t *plain = map(fd, P, DMB_PLAIN_OFF);
+	double t0;
+
+	plain[0] = 0;
+	t0 = now();
+	for (int i = 0; i < n; i++) {
+		ioctl(fd, DMB_ZAP, 0);
+		plain[0] += 1;
+	}
+	double t = (now() - t0) / n;
+
+	munmap((void *)plain, P);
+	close(fd);
+	return t;
+}
+
+/*
+ * The switch against its baselines, on two CPUs and on one: RUNS rounds,
+ * each measuring every mode once in both placements.
+ */
+static void switch_cost(void)
+{
+	double t[2][NMODES][RUNS], flo[RUNS];
+	char key[64];
+
+	for (int r = 0; r < RUNS; r++) {
+		for (int same = 0; same < 2; same++)
+			for (int m = 0; m < NMODES; m++) {
+				struct pingpong pp = { .mode = m,
+						       .rounds = 1000,
+						       .ctx_pages = 1,
+						       .cpu = { 0, !same } };
+
+				t[same][m][r] = pingpong(&pp);
+			}
+		flo[r] = floor_cost(2000);
+	}
+	for (int same = 0; same < 2; same++) {
+		const char *pre = same ? "samecpu" : "switch";
+		double med[NMODES];
+
+		for (int m = 0; m < NMODES; m++) {
+			snprintf(key, sizeof(key), "%s_us_%s", pre,
+				 mode_name[m]);
+			med[m] = put_stats(key, t[same][m], RUNS, 1e6);
+		}
+		snprintf(key, sizeof(key), "%s_ratio_devmap_vs_revoke", pre);
+		put_ratio(key, t[same][DEVMAP], t[same][REVOKE], RUNS);
+		snprintf(key, sizeof(key), "%s_ratio_devmap_vs_ioctl", pre);
+		put_ratio(key, t[same][DEVMAP], t[same][IOCTL], RUNS);
+		printf("%s_ratio_beyond_handoff_devmap_vs_revoke %.3f\n", pre,
+		       (med[DEVMAP] - med[HANDOFF]) /
+			       (med[REVOKE] - med[HANDOFF]));
+	}
+	put_stats("switch_us_floor", flo, RUNS, 1e6);
+}
+
 /* @n processes that map the context region, touch it once and wait. */
 static pid_t *idle_mappers(int n)
 {
-	volatile int *ready = mmap(NULL, P, PROT_READ | PROT_WRITE,
-				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile int *ready = shared_anon(P);
 	pid_t *pids = calloc((size_t)n + 1, sizeof(*pids));
 
 	for (int i = 0; i < n; i++) {
@@ -276,91 +456,236 @@ static void stop(pid_t *pids)
 	free(pids);
 }
 
-static double positive(double x)
+static void mappers(void)
 {
-	return x > 0 ? x : 0;
+	const int ns[] = { 2, 8, 64, 256 };
+	struct pingpong pp = {
+		.mode = DEVMAP, .rounds = 500, .ctx_pages = 1, .cpu = { 0, 1 }
+	};
+	double t[4][RUNS];
+	char key[64];
+
+	for (int i = 0; i < 4; i++) {
+		pid_t *idle = idle_mappers(ns[i] - 2);
+
+		for (int r = 0; r < RUNS; r++)
+			t[i][r] = pingpong(&pp);
+		stop(idle);
+		snprintf(key, sizeof(key), "mappers_%d_us", ns[i]);
+		put_stats(key, t[i], RUNS, 1e6);
+	}
+	for (int i = 1; i < 4; i++)
+		printf("mappers_%d_ratio %.3f\n", ns[i],
+		       median_of(t[i], RUNS) / median_of(t[0], RUNS));
+}
+
+static void ctxsize(void)
+{
+	const size_t pages[] = { 1, 16, 512 };
+	double t[3][RUNS];
+	char key[64];
+
+	for (int r = 0; r < RUNS; r++)
+		for (int i = 0; i < 3; i++) {
+			struct pingpong pp = { .mode = DEVMAP,
+					       .rounds = pages[i] > 16 ? 50 :
+									 500,
+					       .ctx_pages = pages[i],
+					       .cpu = { 0, 1 } };
+
+			t[i][r] = pingpong(&pp);
+		}
+	for (int i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "ctx_%zu_us", pages[i]);
+		put_stats(key, t[i], RUNS, 1e6);
+	}
+	put_ratio("ctx_ratio_16_vs_1", t[1], t[0], RUNS);
+	put_ratio("ctx_ratio_512_vs_1", t[2], t[0], RUNS);
+}
+
+static void mappings(void)
+{
+	double t[2][RUNS];
+
+	for (int r = 0; r < RUNS; r++)
+		for (int i = 0; i < 2; i++) {
+			struct pingpong pp = { .mode = DEVMAP,
+					       .rounds = 500,
+					       .ctx_pages = 1,
+					       .extra_maps = i ? 256 : 0,
+					       .cpu = { 0, 1 } };
+
+			t[i][r] = pingpong(&pp);
+		}
+	put_stats("mappings_0_us", t[0], RUNS, 1e6);
+	put_stats("mappings_256_us", t[1], RUNS, 1e6);
+	put_ratio("mappings_256_ratio", t[1], t[0], RUNS);
+}
+
+enum cmode { C_DEVMAP, C_HOLD, C_EXPLICIT, NCMODES };
+static const char *const cmode_name[NCMODES] = { "devmap", "hold", "explicit" };
+
+/* What the processes of a contention run share (an anonymous page). */
+struct contention {
+	pthread_mutex_t lock; /* C_EXPLICIT: the device's */
+	int last; /* C_EXPLICIT: the last process that held it, +1 */
+	long handoffs; /* C_EXPLICIT: changes of last */
+	int ready, go, stop;
+	struct {
+		volatile long n;
+		char pad[56];
+	} ops[CONT_MAXPROCS];
+};
+
+/* One process of a contention run: operations until told to stop. */
+static void contender(struct contention *c, enum cmode mode, int me)
+{
+	int fd = dev_open();
+	volatile uint32_t *page =
+		map(fd, P, mode == C_EXPLICIT ? DMB_PLAIN_OFF : 0);
+
+	__atomic_add_fetch(&c->ready, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(&c->go, __ATOMIC_ACQUIRE))
+		sched_yield();
+	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
+		if (mode == C_EXPLICIT) {
+			pthread_mutex_lock(&c->lock);
+			if (c->last != me + 1) {
+				ioctl(fd, DMB_SWITCH_REVOKE, 0);
+				c->last = me + 1;
+				c->handoffs++;
+			}
+		}
+		for (int i = 0; i < CONT_WRITES; i++)
+			page[i] += 1;
+		if (mode == C_EXPLICIT)
+			pthread_mutex_unlock(&c->lock);
+		c->ops[me].n++;
+	}
+	_exit(0);
+}
+
+struct cont_result {
+	double ops, jain, switches; /* per second, index, per second */
+};
+
+/* @n processes sharing the device for CONT_SECONDS. */
+static struct cont_result contention_once(enum cmode mode, int n)
+{
+	struct contention *c = shared_anon(sizeof(*c));
+	pthread_mutexattr_t attr;
+	pid_t pids[CONT_MAXPROCS];
+	long counts[CONT_MAXPROCS], sw;
+	double sum = 0, sq = 0, t0;
+	int fd = dev_open();
+	struct cont_result res;
+
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutex_init(&c->lock, &attr);
+	ioctl(fd, DMB_SET_CTX, 1L);
+	ioctl(fd, DMB_SET_HOLD, mode == C_HOLD ? HOLD_TICKS : 0);
+	for (int i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			contender(c, mode, i);
+	}
+	while (__atomic_load_n(&c->ready, __ATOMIC_ACQUIRE) < n)
+		usleep(1000);
+	sw = devmap_counter("switches");
+	t0 = now();
+	__atomic_store_n(&c->go, 1, __ATOMIC_RELEASE);
+	usleep((useconds_t)(CONT_SECONDS * 1e6));
+	for (int i = 0; i < n; i++)
+		counts[i] = c->ops[i].n;
+	if (mode == C_EXPLICIT)
+		sw = c->handoffs;
+	else if (sw >= 0) /* else no counter file: reported as not measured */
+		sw = devmap_counter("switches") - sw;
+	t0 = now() - t0;
+	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+	ioctl(fd, DMB_SET_HOLD, 0);
+	close(fd);
+	for (int i = 0; i < n; i++) {
+		sum += (double)counts[i];
+		sq += (double)counts[i] * (double)counts[i];
+	}
+	res.ops = sum / t0;
+	res.jain = sq > 0 ? sum * sum / ((double)n * sq) : 0;
+	res.switches = (double)sw / t0;
+	pthread_mutex_destroy(&c->lock);
+	munmap(c, sizeof(*c));
+	return res;
+}
+
+static void contention(void)
+{
+	static const char *const what[3] = { "ops", "jain", "switches" };
+	const int ns[] = { 2, 4, 8, 16, 64 };
+	double v[3][NCMODES][CONT_RUNS];
+	char key[64];
+
+	printf("contention_hold_ticks %d\ncontention_writes_per_op %d\n"
+	       "contention_seconds %.1f\n",
+	       HOLD_TICKS, CONT_WRITES, CONT_SECONDS);
+	for (int i = 0; i < 5; i++) {
+		double med[NCMODES];
+
+		for (int r = 0; r < CONT_RUNS; r++)
+			for (int m = 0; m < NCMODES; m++) {
+				struct cont_result res =
+					contention_once(m, ns[i]);
+
+				v[0][m][r] = res.ops;
+				v[1][m][r] = res.jain;
+				v[2][m][r] = res.switches;
+			}
+		for (int m = 0; m < NCMODES; m++)
+			for (int w = 2; w >= 0; w--) { /* ops last, for med */
+				snprintf(key, sizeof(key), "cont_%d_%s_%s",
+					 ns[i], what[w], cmode_name[m]);
+				med[m] = put_stats(key, v[w][m], CONT_RUNS, 1);
+			}
+		printf("cont_%d_ratio_hold_vs_explicit %.3f\n", ns[i],
+		       med[C_HOLD] / med[C_EXPLICIT]);
+		printf("cont_%d_ratio_devmap_vs_explicit %.3f\n", ns[i],
+		       med[C_DEVMAP] / med[C_EXPLICIT]);
+	}
 }
 
 int main(int argc, char **argv)
 {
-	const int rounds = 2000;
-	double h[3], d[3], i3[3], hs[3], ds[3], is[3];
-	double handoff, dev, ioc, flo, base, dev_same, ioc_same, handoff_same;
-	long ipis;
+	int fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	calibrate_busy();
 	if (argc == 2 && !strcmp(argv[1], "switch")) {
-		printf("switch_us %.2f\n",
-		       1e6 * median3(pingpong(DEVMAP, rounds, 1, 0, 0, 1),
-				     pingpong(DEVMAP, rounds, 1, 0, 0, 1),
-				     pingpong(DEVMAP, rounds, 1, 0, 0, 1)));
+		struct pingpong pp = { .mode = DEVMAP,
+				       .rounds = 1000,
+				       .ctx_pages = 1,
+				       .cpu = { 0, 1 } };
+		double t[3];
+
+		for (int r = 0; r < 3; r++)
+			t[r] = pingpong(&pp);
+		printf("switch_us %.2f\n", median_of(t, 3) * 1e6);
 		return 0;
 	}
+	printf("busy_us_per_turn %.1f\nipi_limit_per_turn %.2f\nruns %d\n",
+	       BUSY_US, IPI_LIMIT, RUNS);
 	steady();
-	for (int r = 0; r < 3; r++) { /* interleaved repetitions */
-		h[r] = pingpong(HANDOFF, rounds, 1, 0, 0, 1);
-		d[r] = pingpong(DEVMAP, rounds, 1, 0, 0, 1);
-		i3[r] = pingpong(IOCTL, rounds, 1, 0, 0, 1);
-		hs[r] = pingpong(HANDOFF, rounds, 1, 0, 0, 0);
-		ds[r] = pingpong(DEVMAP, rounds, 1, 0, 0, 0);
-		is[r] = pingpong(IOCTL, rounds, 1, 0, 0, 0);
-	}
-	handoff = median3(h[0], h[1], h[2]);
-	dev = median3(d[0], d[1], d[2]);
-	ioc = median3(i3[0], i3[1], i3[2]);
-	handoff_same = median3(hs[0], hs[1], hs[2]);
-	dev_same = median3(ds[0], ds[1], ds[2]);
-	ioc_same = median3(is[0], is[1], is[2]);
-	flo = floor_cost(rounds);
-	ipis = tlb_ipis();
-	pingpong(DEVMAP, rounds, 1, 0, 0, 1);
-	ipis = tlb_ipis() - ipis;
-	printf("switch_us_handoff %.2f\nswitch_us_devmap %.2f\nswitch_us_ioctl %.2f\nswitch_us_floor %.2f\n",
-	       handoff * 1e6, dev * 1e6, ioc * 1e6, flo * 1e6);
-	printf("switch_ratio_devmap_vs_ioctl %.3f\n", dev / ioc);
-	printf("switch_ratio_devmap_work_vs_floor %.3f\n",
-	       positive(dev - handoff) / flo);
-	printf("switch_tlb_ipis_per_switch %.2f\n",
-	       (double)ipis / (2.0 * rounds));
-	printf("samecpu_us_handoff %.2f\nsamecpu_us_devmap %.2f\nsamecpu_us_ioctl %.2f\n",
-	       handoff_same * 1e6, dev_same * 1e6, ioc_same * 1e6);
-	printf("samecpu_ratio_devmap_vs_ioctl %.3f\n", dev_same / ioc_same);
-	base = 0;
-	for (int n = 2; n <= 256; n *= 4) {
-		pid_t *idle = idle_mappers(n - 2);
-		double t = median3(pingpong(DEVMAP, rounds, 1, 0, 0, 1),
-				   pingpong(DEVMAP, rounds, 1, 0, 0, 1),
-				   pingpong(DEVMAP, rounds, 1, 0, 0, 1));
-
-		stop(idle);
-		if (n == 2)
-			base = t;
-		printf("mappers_%d_us %.2f\nmappers_%d_ratio %.3f\n", n,
-		       t * 1e6, n, t / base);
-		if (n == 8)
-			n = 16; /* 2, 8, 64, 256 */
-	}
-	double per_page1 = 0;
-
-	for (size_t pages = 1; pages <= 512; pages *= 16) {
-		int n = pages > 16 ? 100 : 500;
-		double t = median3(pingpong(DEVMAP, n, pages, 0, 0, 1),
-				   pingpong(DEVMAP, n, pages, 0, 0, 1),
-				   pingpong(DEVMAP, n, pages, 0, 0, 1));
-		double tp = t / (double)pages;
-
-		if (pages == 1)
-			per_page1 = tp;
-		printf("ctx_%zu_us %.2f\nctx_%zu_per_page_ratio %.3f\n", pages,
-		       t * 1e6, pages, tp / per_page1);
-		if (pages == 16)
-			pages = 32; /* 1, 16, 512 */
-	}
-	double many = median3(pingpong(DEVMAP, rounds, 1, 256, 0, 1),
-			      pingpong(DEVMAP, rounds, 1, 256, 0, 1),
-			      pingpong(DEVMAP, rounds, 1, 256, 0, 1));
-
-	printf("mappings_256_us %.2f\nmappings_256_ratio %.3f\n", many * 1e6,
-	       many / dev);
+	switch_cost();
+	mappers();
+	ctxsize();
+	mappings();
+	contention();
+	printf("runs_rejected_tlb_ipis %d\nruns_over_limit_kept %d\n",
+	       runs_rejected, runs_over_kept);
+	printf("tlb_ipis_per_turn_max %.3f\n", max_ipis_per_turn);
+	fd = dev_open();
+	printf("slots_left_after_runs %d\n", ioctl(fd, DMB_SLOTS, 0));
+	close(fd);
 	return 0;
 }

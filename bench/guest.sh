@@ -1,8 +1,10 @@
 #!/bin/sh
 # The benchmarks, inside the VM: load devmap.ko and dmbench.ko, report the
-# memory figures and run the timing ratios (key value lines); then the cost
-# of the events on the switch path (events_*; see docs/performance.md).
+# CPU QEMU presents and the memory figures and run the timing ratios (key
+# value lines); then the cost of the events on the switch path (events_*;
+# see docs/performance.md).
 insmod /opt/devmap.ko && insmod /opt/dmbench.ko || exit 1
+echo "# guest cpu:$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2-)"
 echo "mem_handle_bytes $(cat /sys/module/devmap/parameters/handle_bytes)"
 echo "mem_mapping_bytes $(cat /sys/module/devmap/parameters/mapping_bytes)"
 if /opt/dmbench_user; then echo "ok 1 - benchmarks ran"; else echo "not ok 1 - benchmarks"; fi

@@ -18,13 +18,16 @@
 #   --append ARGS      extra kernel command line
 #   --mem MB           guest RAM (default 512)
 #   --accel tcg|kvm    QEMU accelerator (default tcg; this machine's /dev/kvm is PVM)
+#   --pin              pin vCPU i's thread to host CPU i (for benchmarks); prints
+#                      "run.sh: pin: ..." lines, "run.sh: pin: INVALID ..." when
+#                      the host has fewer CPUs than the VM or the threads are not found
 #   --verbose          also stream the whole console to stderr
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit "${1:-64}"; }
 
-accel=tcg flavour=stock timeout=300 mem=512 verbose=0 append=''
+accel=tcg flavour=stock timeout=300 mem=512 verbose=0 append='' pin=0
 custom_dev=0
 devs=()
 while (($#)); do
@@ -39,6 +42,7 @@ while (($#)); do
     --mem) mem=${2:?}; shift ;;
     --accel) accel=${2:?}; shift ;;
     --verbose|-v) verbose=1 ;;
+    --pin) pin=1 ;;
     -h|--help) usage 0 ;;
     --) shift; break ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
@@ -70,13 +74,51 @@ report_re='BUG:|WARNING:|possible circular locking|possible recursive locking|in
 report_re+='|unreferenced object|Oops|kernel BUG|Call Trace:|general protection fault'
 report_re+='|Kernel panic|UBSAN:|blocked for more than [0-9]+ seconds|detected stalls? on CPU'
 
+smp=2
+# --pin: QEMU names its vCPU threads "CPU i/TCG" (or /KVM) with debug-threads;
+# once they exist, each goes to its own host CPU.  Runs in the background.
+pin_vcpus() { # PIDFILE
+    local ncpu qpid='' tid i t try
+    ncpu=$(nproc)
+    if ((ncpu < smp)); then
+        echo "run.sh: pin: INVALID: $ncpu host CPUs for $smp vCPUs" >&2
+        return
+    fi
+    for ((try = 0; try < 300; try++)); do
+        [[ -s "$1" ]] && qpid=$(<"$1") && [[ -d /proc/$qpid/task ]] && break
+        sleep 0.1
+    done
+    for ((i = 0; i < smp; i++)); do
+        tid=''
+        for ((try = 0; try < 300 && ${#tid} == 0; try++)); do
+            for t in /proc/"$qpid"/task/*; do
+                [[ "$(cat "$t/comm" 2>/dev/null)" == "CPU $i/"* ]] && tid=${t##*/}
+            done
+            [[ -n "$tid" ]] || sleep 0.1
+        done
+        if [[ -z "$tid" ]] || ! taskset -pc "$i" "$tid" >/dev/null; then
+            echo "run.sh: pin: INVALID: vCPU $i's thread not found or not pinned" >&2
+            return
+        fi
+        echo "run.sh: pin: vCPU $i (thread $tid) on host CPU $i of $ncpu" >&2
+    done
+}
+qemu_extra=()
+if ((pin)); then
+    pidfile=$(mktemp)
+    trap 'rm -f "$pidfile"' EXIT
+    # shellcheck disable=SC2054  # commas are QEMU syntax
+    qemu_extra=(-pidfile "$pidfile" -name devmap-vm,debug-threads=on)
+    pin_vcpus "$pidfile" &
+fi
+
 echo "run.sh: booting $KVER ($flavour, $accel, timeout ${timeout}s)" >&2
 start=$(date +%s.%N)
 : >"$log"
 set +e
 # loglevel=5 after quiet: WARN()/lockdep reports are KERN_WARNING and must reach the console.
 timeout -k 5 "$timeout" qemu-system-x86_64 -accel "$accel" -kernel "$VMLINUZ" -initrd "$initramfs" \
-    -nographic -vga none -nic none -no-reboot -m "$mem" -smp 2 "${devs[@]}" \
+    -nographic -vga none -nic none -no-reboot -m "$mem" -smp "$smp" "${qemu_extra[@]}" "${devs[@]}" \
     -append "console=ttyS0 quiet loglevel=5 panic=-1 oops=panic $append" </dev/null 2>&1 |
 awk -v logf="$log" -v verbose="$verbose" -v re="$report_re" '
     { sub(/\r+$/, ""); print > logf; fflush(logf) }
@@ -86,6 +128,7 @@ awk -v logf="$log" -v verbose="$verbose" -v re="$report_re" '
     /^@@TAP-BEGIN@@/ { intap = 1; next }
     !verbose && $0 ~ re { print "vm! " $0 > "/dev/stderr" }'
 status=("${PIPESTATUS[@]}")
+((pin)) && wait
 set -e
 elapsed=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
 
