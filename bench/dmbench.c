@@ -41,6 +41,7 @@ static struct dmb {
 	uint8_t *mem;
 	size_t ctx_pages;
 	clock_t hold;
+	bool nocopy; /* DMB_SET_COPY 0 */
 	struct dmb_ctx *owner;
 	struct dmb_proc procs[DMB_PROCS];
 	struct dmb_proc *explicit_owner;
@@ -59,9 +60,12 @@ static int dmb_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
 					    dmb->owner->len);
 			if (err)
 				goto out;
-			memcpy(dmb->owner->save, dmb->mem, dmb->owner->len);
+			if (!dmb->nocopy)
+				memcpy(dmb->owner->save, dmb->mem,
+				       dmb->owner->len);
 		}
-		memcpy(dmb->mem, ctx->save, ctx->len);
+		if (!dmb->nocopy)
+			memcpy(dmb->mem, ctx->save, ctx->len);
 		dmb->owner = ctx;
 	}
 	/* the whole context (it is mapped at offset 0), not just @off */
@@ -236,6 +240,9 @@ static int dmb_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		break;
 	case DMB_SET_HOLD:
 		dmb->hold = (clock_t)arg;
+		break;
+	case DMB_SET_COPY:
+		dmb->nocopy = !arg;
 		break;
 	case DMB_SWITCH:
 	case DMB_SWITCH_REVOKE:

@@ -20,5 +20,8 @@
 #define DMB_SWITCH_REVOKE (DMB_IOC | 4)
 #define DMB_SET_HOLD (DMB_IOC | 5) /* context hold, ticks, for new mappings */
 #define DMB_SLOTS (DMB_IOC | 6) /* returns the processes with a plain page */
+/* 0: context switches skip the driver's save/restore copies (to measure
+ * devmap's share of a switch); 1: copy (the default) */
+#define DMB_SET_COPY (DMB_IOC | 7)
 
 #endif /* _DMBENCH_H */

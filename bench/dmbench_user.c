@@ -479,12 +479,21 @@ static void mappers(void)
 		       median_of(t[i], RUNS) / median_of(t[0], RUNS));
 }
 
-static void ctxsize(void)
+/*
+ * Whole-switch times of 1, 16 and 512-page contexts; then the same with
+ * the driver's save and restore copies skipped (DMB_SET_COPY 0, the
+ * "nocopy" keys), which leaves devmap's share: the unload, the fault and
+ * the loads, and the turn's writes to every page.
+ */
+static void ctxsize_run(bool copy)
 {
 	const size_t pages[] = { 1, 16, 512 };
+	const char *sfx = copy ? "" : "_nocopy";
 	double t[3][RUNS];
 	char key[64];
+	int fd = dev_open();
 
+	ioctl(fd, DMB_SET_COPY, copy ? 1L : 0L);
 	for (int r = 0; r < RUNS; r++)
 		for (int i = 0; i < 3; i++) {
 			struct pingpong pp = { .mode = DEVMAP,
@@ -495,12 +504,22 @@ static void ctxsize(void)
 
 			t[i][r] = pingpong(&pp);
 		}
+	ioctl(fd, DMB_SET_COPY, 1L);
+	close(fd);
 	for (int i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "ctx_%zu_us", pages[i]);
+		snprintf(key, sizeof(key), "ctx_%zu%s_us", pages[i], sfx);
 		put_stats(key, t[i], RUNS, 1e6);
 	}
-	put_ratio("ctx_ratio_16_vs_1", t[1], t[0], RUNS);
-	put_ratio("ctx_ratio_512_vs_1", t[2], t[0], RUNS);
+	snprintf(key, sizeof(key), "ctx_ratio_16_vs_1%s", sfx);
+	put_ratio(key, t[1], t[0], RUNS);
+	snprintf(key, sizeof(key), "ctx_ratio_512_vs_1%s", sfx);
+	put_ratio(key, t[2], t[0], RUNS);
+}
+
+static void ctxsize(void)
+{
+	ctxsize_run(true);
+	ctxsize_run(false);
 }
 
 static void mappings(void)

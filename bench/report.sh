@@ -78,6 +78,8 @@ gen() {
 		"$(mr samecpu_ratio_devmap_vs_revoke %.3f) | $(verdict "$(m samecpu_ratio_devmap_vs_revoke)" '<= 1.0') |"
 	echo "| 512-page switch ≤ 4× a one-page switch |" \
 		"$(mr ctx_ratio_512_vs_1 %.2f) | $(verdict "$(m ctx_ratio_512_vs_1)" '<= 4') |"
+	echo "| the same without the driver's save/restore copies (devmap's share) |" \
+		"$(mr ctx_ratio_512_vs_1_nocopy %.2f) | $(verdict "$(m ctx_ratio_512_vs_1_nocopy)" '<= 4') |"
 	for n in 4 8 16 64; do
 		local ok
 		ok=$(verdict "$(m "cont_${n}_ratio_hold_vs_explicit")" '>= 1.0')
@@ -122,6 +124,11 @@ gen() {
 	echo "| 16-page context | $(mr ctx_16_us %.0f) | $(mr ctx_ratio_16_vs_1 %.2f) |"
 	echo "| 512-page context | $(mr ctx_512_us %.0f) | **$(mr ctx_ratio_512_vs_1 %.2f)** |"
 	echo "| each page beyond the first, (512-page − 1-page) / 511 | $(awk -v a="$(m ctx_512_us)" -v b="$(m ctx_1_us)" \
+		'BEGIN { printf "%.1f", (a - b) / 511 }') | |"
+	echo "| without the driver's copies: 1-page context | $(mr ctx_1_nocopy_us %.0f) | 1 |"
+	echo "| without the driver's copies: 16-page context | $(mr ctx_16_nocopy_us %.0f) | $(mr ctx_ratio_16_vs_1_nocopy %.2f) |"
+	echo "| without the driver's copies: 512-page context | $(mr ctx_512_nocopy_us %.0f) | **$(mr ctx_ratio_512_vs_1_nocopy %.2f)** |"
+	echo "| without the copies, each page beyond the first | $(awk -v a="$(m ctx_512_nocopy_us)" -v b="$(m ctx_1_nocopy_us)" \
 		'BEGIN { printf "%.1f", (a - b) / 511 }') | |"
 	echo "| 2 processes mapping the device | $(mr mappers_2_us %.0f) | 1 |"
 	for n in 8 64 256; do

@@ -15,6 +15,14 @@
  * own hold (Solaris makes the owner of a multi-page context wait on its
  * own second page).
  *
+ * Waiting faults are served in the order they came, which Solaris does
+ * not promise (its waiters race when the timeout fires): each waits on a
+ * condition of its own in the record's queue, only the first is woken when
+ * the hold ends, and its process gets the turn: for DM_TURN_TICKS (or the
+ * hold time, if longer) nobody else may switch while it retries its fault.
+ * So N processes sharing a held context each get it once every N holds,
+ * and a hold's end wakes one thread, not all of them.
+ *
  * Each record also knows its owner for the events and counters: the
  * handle (and process) of the last successful devmap_do_ctxmgt(9F), and
  * since when.  A change of owning handle is a context switch
@@ -23,6 +31,16 @@
  * as Example 11-3 forgets it, and when its handle goes.
  */
 #include "dm_impl.h"
+
+/* A fault waiting in dm_fault_wait(), on its stack. */
+struct dm_ctx_waiter {
+	struct dm_ctx_waiter *next;
+	const struct as *as;
+	dmh_cond_t cv;
+};
+
+/* How long a woken waiter's process keeps its turn, at least (ticks). */
+#define DM_TURN_TICKS 25
 
 dmh_mutex_t dm_ctx_list_lock;
 static struct dm_ctx *dm_ctx_list;
@@ -47,7 +65,6 @@ struct dm_ctx *dm_ctx_get(const void *key, const void *id)
 			ctx->num = ++dm_ctx_nums;
 			ctx->refcnt = 1;
 			dmh_mutex_init(&ctx->lock);
-			dmh_cond_init(&ctx->cv);
 			ctx->next = dm_ctx_list;
 			dm_ctx_list = ctx;
 		}
@@ -76,17 +93,47 @@ void dm_ctx_rele(struct dm_ctx *ctx)
 		;
 	*pp = ctx->next;
 	dmh_mutex_exit(&dm_ctx_list_lock);
-	dmh_cond_destroy(&ctx->cv);
 	dmh_mutex_destroy(&ctx->lock);
 	dmh_free(ctx, sizeof(*ctx));
 }
 
-/* Must a fault of @as wait?  Ends a hold whose time has passed. */
+/*
+ * Must a fault of @as wait?  While a switch runs, yes; during a hold,
+ * unless it holds; during a turn, unless it is its turn; else unless
+ * others came first.  Ends a hold or turn whose time has passed.
+ */
 static bool dm_ctx_blocked(struct dm_ctx *ctx, const struct as *as)
 {
-	if (ctx->held && !dm_tick_before(dmh_ticks(), ctx->hold_until))
+	clock_t now = dmh_ticks();
+
+	if (ctx->held && !dm_tick_before(now, ctx->hold_until))
 		ctx->held = false;
-	return ctx->busy || (ctx->held && ctx->hold_as != as);
+	if (ctx->turn_as && !dm_tick_before(now, ctx->turn_until))
+		ctx->turn_as = NULL;
+	if (ctx->busy)
+		return true;
+	if (ctx->held)
+		return ctx->hold_as != as;
+	if (ctx->turn_as)
+		return ctx->turn_as != as;
+	return ctx->queue && ctx->queue->as != as;
+}
+
+/* Until when a blocked waiter sleeps (it is woken earlier if need be). */
+static clock_t dm_ctx_deadline(const struct dm_ctx *ctx)
+{
+	if (ctx->busy)
+		return DM_TICKS_FOREVER;
+	if (ctx->held)
+		return ctx->hold_until;
+	return ctx->turn_as ? ctx->turn_until : DM_TICKS_FOREVER;
+}
+
+/* Something changed: the first waiter looks again. */
+static void dm_ctx_wake_first(struct dm_ctx *ctx)
+{
+	if (ctx->queue)
+		dmh_cond_broadcast(&ctx->queue->cv);
 }
 
 /*
@@ -105,6 +152,7 @@ enum dm_ctx_state dm_ctx_enter(struct dm_ctx *ctx, struct dm_fault *f,
 		dm_fault_abandon(f); /* a second call in one fault */
 		dm_ctx_hold(ctx);
 		f->wait_ctx = ctx;
+		f->wait_ticks = ticks;
 		return DM_CTX_WAIT;
 	}
 	ctx->busy = true;
@@ -120,7 +168,9 @@ void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks, bool ok)
 	ctx->held = ok && ticks > 0;
 	ctx->hold_as = f->as;
 	ctx->hold_until = dmh_ticks() + ticks;
-	dmh_cond_broadcast(&ctx->cv);
+	if (ctx->turn_as == f->as)
+		ctx->turn_as = NULL; /* the turn is taken */
+	dm_ctx_wake_first(ctx);
 	dmh_mutex_exit(&ctx->lock);
 }
 
@@ -250,24 +300,41 @@ int dm_fault_wait(struct dm_fault *f)
 	struct dm_event ev = { .type = DM_EV_CTX_WAIT,
 			       .seg = f->seg,
 			       .as = f->as };
-	clock_t t0 = dmh_ticks();
+	struct dm_ctx_waiter w = { .as = f->as }, **pp;
+	clock_t t0 = dmh_ticks(), turn;
 	int err = 0;
 
 	if (!ctx)
 		return 0;
 	ev.ctx_id = ctx->num;
+	dmh_cond_init(&w.cv);
 	dmh_mutex_enter(&ctx->lock);
+	for (pp = &ctx->queue; *pp; pp = &(*pp)->next)
+		;
+	*pp = &w;
 	while (dm_ctx_blocked(ctx, f->as)) {
-		clock_t deadline = ctx->busy ? DM_TICKS_FOREVER :
-					       ctx->hold_until;
+		/* behind others: woken when first (dm_ctx_wake_first) */
+		clock_t until = ctx->queue == &w ? dm_ctx_deadline(ctx) :
+						   DM_TICKS_FOREVER;
 
-		if (dmh_cond_wait_until(&ctx->cv, &ctx->lock, deadline,
+		if (dmh_cond_wait_until(&w.cv, &ctx->lock, until,
 					f->killable) == EINTR) {
 			err = EINTR;
 			break;
 		}
 	}
+	for (pp = &ctx->queue; *pp != &w; pp = &(*pp)->next)
+		;
+	*pp = w.next;
+	if (!err && !ctx->busy && !ctx->held && !ctx->turn_as) {
+		turn = f->wait_ticks > DM_TURN_TICKS ? f->wait_ticks :
+						       DM_TURN_TICKS;
+		ctx->turn_as = f->as;
+		ctx->turn_until = dmh_ticks() + turn;
+	}
+	dm_ctx_wake_first(ctx);
 	dmh_mutex_exit(&ctx->lock);
+	dmh_cond_destroy(&w.cv);
 	dm_fault_abandon(f);
 	ev.waited = dmh_ticks() - t0;
 	dmh_event(&ev);

@@ -101,6 +101,7 @@ struct dm_fault {
 	bool loaded; /* devmap_load() covered the faulting page */
 	faultcode_t load_fc; /* last devmap_load() error in this fault */
 	struct dm_ctx *wait_ctx;
+	clock_t wait_ticks; /* the hold time of the context it waits for */
 	uint_t calls; /* driver access callbacks made (events) */
 	size_t unloaded; /* pages a context switch unloaded (events) */
 	struct dm_fault *ctx_next; /* in dm_ctx.switching */

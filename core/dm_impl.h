@@ -43,11 +43,16 @@ struct dm_ctx {
 	unsigned long num; /* its number in events, from 1 */
 	unsigned int refcnt; /* under the list lock */
 	dmh_mutex_t lock;
-	dmh_cond_t cv;
 	bool busy; /* a switch is running */
 	bool held; /* hold_until and hold_as are in force */
 	clock_t hold_until; /* held for hold_as until this tick */
 	struct as *hold_as;
+	/* faults waiting for a hold to end, first come first served (in
+	 * dm_fault_wait()), and the turn given to the first of them: its
+	 * process switches next, if it comes back before turn_until */
+	struct dm_ctx_waiter *queue;
+	struct as *turn_as;
+	clock_t turn_until;
 	/* who owns it (under lock): the handle of the last successful
 	 * context switch, its process and since when; none after a failed
 	 * switch or when that handle goes */

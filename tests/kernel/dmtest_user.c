@@ -252,6 +252,51 @@ static void test_pingpong(int n, int rounds, long hold)
 	close(fd);
 }
 
+/*
+ * Processes waiting for a held context get it in the order they came:
+ * A switches (a hold of 100 ticks starts), then B, C and D touch the
+ * context 60 ms apart, each inside the hold of the one before; each notes
+ * when its access is done.  First come, first served means B, C, D (with
+ * waiters racing at the hold's end, as in Solaris, 1 run in 4 would).
+ */
+static void test_hold_fifo(void)
+{
+	int fd = dev_open(), order[3] = { -1, -1, -1 };
+	volatile int *seq =
+		mmap(NULL, P, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile uint32_t *a;
+	pid_t pid[3];
+
+	ioctl(fd, DMT_RESET, 0);
+	ioctl(fd, DMT_SET_HOLD, 100);
+	a = map(fd, P, RW, MAP_SHARED, 0);
+	a[0] = 0xa; /* A owns it; its hold starts */
+	for (int i = 0; i < 3; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			volatile uint32_t *c = map(fd, P, RW, MAP_SHARED, 0);
+
+			usleep(60000 * (useconds_t)(i + 1));
+			c[0] = 0xb + (uint32_t)i; /* waits its turn */
+			seq[1 + i] =
+				__atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		waitpid(pid[i], NULL, 0);
+	for (int i = 0; i < 3; i++)
+		order[i] = seq[1 + i];
+	if (!ok(order[0] == 0 && order[1] == 1 && order[2] == 2,
+		"held context: waiters get it in the order they came (B, C, D)"))
+		printf("#   B, C, D came %d, %d, %d\n", order[0], order[1],
+		       order[2]);
+	ioctl(fd, DMT_SET_HOLD, 0);
+	munmap((void *)a, P);
+	munmap((void *)seq, P);
+	close(fd);
+}
+
 static void test_fork(void)
 {
 	int fd = dev_open(), status;
@@ -573,6 +618,7 @@ int main(int argc, char **argv)
 	test_pingpong(2, 200, 0);
 	test_pingpong(8, 400, 0);
 	test_pingpong(4, 100, 1);
+	test_hold_fifo();
 	test_fork();
 	test_fork_dup_fails();
 	test_partial_unmap();
