@@ -40,6 +40,11 @@
  * still write them through its mapping; a real device keeps them off user
  * pages.
  *
+ * The card's interrupt (MSI, else INTx) is set up by the first open(9E)
+ * and freed by the last close(9E), which comes after the last mapping and
+ * so after the last DMA: a card nobody has open holds no vector and no
+ * interrupt thread, and attach stays what Example 11-3's is.
+ *
  * ctx_lock serialises the card (switches, DMAs, the buffer's owner) and
  * stays held while a DMA's end is awaited; intr_lock, at the interrupt's
  * priority, guards only what xxintr() sets: it is taken after ctx_lock.
@@ -95,6 +100,7 @@ struct xxstate {
 	caddr_t regs;
 	ddi_acc_handle_t regs_handle;
 	ddi_intr_handle_t intr;
+	boolean_t intr_on; /* between the first open and the last close */
 	kmutex_t ctx_lock;
 	struct xxctx *ctxs; /* every context */
 	struct xxctx *current_ctx;
@@ -642,24 +648,6 @@ static int xxioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	}
 }
 
-static struct cb_ops xx_cb_ops = {
-	.cb_open = nulldev,
-	.cb_close = nulldev,
-	.cb_strategy = nodev,
-	.cb_print = nodev,
-	.cb_dump = nodev,
-	.cb_read = nodev,
-	.cb_write = nodev,
-	.cb_ioctl = xxioctl,
-	.cb_devmap = xxdevmap,
-	.cb_mmap = nodev,
-	.cb_segmap = nodev,
-	.cb_chpoll = nodev,
-	.cb_prop_op = nodev,
-	.cb_flag = D_NEW | D_MP | D_DEVMAP,
-	.cb_rev = CB_REV,
-};
-
 static void xxintr_teardown(struct xxstate *xsp)
 {
 	(void)ddi_intr_disable(xsp->intr);
@@ -697,6 +685,61 @@ static int xxintr_setup(struct xxstate *xsp)
 	return DDI_SUCCESS;
 }
 
+/* The first open sets up the card's interrupt. */
+static int xxopen(dev_t *devp, int flag, int otyp, cred_t *credp)
+{
+	struct xxstate *xsp = ddi_get_soft_state(xx_state, getminor(*devp));
+	int error = 0;
+
+	if (xsp == NULL)
+		return ENXIO;
+	mutex_enter(&xsp->ctx_lock);
+	if (!xsp->intr_on) {
+		if (xxintr_setup(xsp) == DDI_SUCCESS)
+			xsp->intr_on = B_TRUE;
+		else
+			error = EIO;
+	}
+	mutex_exit(&xsp->ctx_lock);
+	if (error)
+		cmn_err(CE_WARN, "xx%d: no interrupt", getminor(*devp));
+	return error;
+}
+
+/* The last close (its mappings gone, their DMAs ended) frees it. */
+static int xxclose(dev_t dev, int flag, int otyp, cred_t *credp)
+{
+	struct xxstate *xsp = ddi_get_soft_state(xx_state, getminor(dev));
+
+	if (xsp == NULL)
+		return ENXIO;
+	mutex_enter(&xsp->ctx_lock);
+	if (xsp->intr_on) {
+		xxintr_teardown(xsp);
+		xsp->intr_on = B_FALSE;
+	}
+	mutex_exit(&xsp->ctx_lock);
+	return 0;
+}
+
+static struct cb_ops xx_cb_ops = {
+	.cb_open = xxopen,
+	.cb_close = xxclose,
+	.cb_strategy = nodev,
+	.cb_print = nodev,
+	.cb_dump = nodev,
+	.cb_read = nodev,
+	.cb_write = nodev,
+	.cb_ioctl = xxioctl,
+	.cb_devmap = xxdevmap,
+	.cb_mmap = nodev,
+	.cb_segmap = nodev,
+	.cb_chpoll = nodev,
+	.cb_prop_op = nodev,
+	.cb_flag = D_NEW | D_MP | D_DEVMAP,
+	.cb_rev = CB_REV,
+};
+
 static int xxattach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 {
 	int instance = ddi_get_instance(dip);
@@ -715,17 +758,11 @@ static int xxattach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 		cmn_err(CE_WARN, "xx%d: no edu registers", instance);
 		goto fail;
 	}
-	if (xxintr_setup(xsp) != DDI_SUCCESS) {
-		cmn_err(CE_WARN, "xx%d: no interrupt", instance);
-		goto fail;
-	}
 	if (ddi_create_minor_node(dip, "xx", S_IFCHR, instance, DDI_PSEUDO,
 				  0) != DDI_SUCCESS)
-		goto fail_intr;
+		goto fail;
 	ddi_report_dev(dip);
 	return DDI_SUCCESS;
-fail_intr:
-	xxintr_teardown(xsp);
 fail:
 	if (xsp->regs_handle)
 		ddi_regs_map_free(&xsp->regs_handle);
@@ -742,7 +779,6 @@ static int xxdetach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 	if (cmd != DDI_DETACH)
 		return DDI_FAILURE;
 	ddi_remove_minor_node(dip, NULL);
-	xxintr_teardown(xsp);
 	ddi_regs_map_free(&xsp->regs_handle);
 	mutex_destroy(&xsp->ctx_lock);
 	ddi_soft_state_free(xx_state, instance);
