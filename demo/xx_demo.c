@@ -3,15 +3,18 @@
  * The devmap demo, run inside the VM: four processes share QEMU's edu card
  * through the xx driver.  Each takes turns writing its own values into the
  * card's context registers and checking them; the driver switches the
- * card's context on every access by a process that does not own it.  The
- * demo then prints who owned the card when, how many switches there were,
- * and the verdict.
+ * card's context on every access by a process that does not own it.  Then
+ * each sends its own data through the card's DMA buffer and reads it back
+ * (the buffer and the DMA in flight are part of the context too).  The
+ * demo prints who owned the card when, how many switches and DMAs there
+ * were, and the verdict.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -21,6 +24,23 @@
 #define NPROC 4
 #define TURNS 5
 #define REG(r, off) ((r)[(off) / 4])
+
+/* Its own data to the card's buffer and back: whether it came back whole. */
+static int dma_round_trip(int fd, int id)
+{
+	static uint8_t mine[XX_DMA_SIZE], back[XX_DMA_SIZE];
+	struct xx_dma d = { .cmd = XX_DMA_TO_CARD,
+			    .len = XX_DMA_SIZE,
+			    .data = (uintptr_t)mine };
+
+	memset(mine, 0xd0 + id, sizeof(mine));
+	if (ioctl(fd, XX_DMA, &d) != 0)
+		return 0;
+	d.cmd = XX_DMA_FROM_CARD;
+	d.data = (uintptr_t)back;
+	return ioctl(fd, XX_DMA, &d) == 0 &&
+	       memcmp(mine, back, sizeof(mine)) == 0;
+}
 
 static int run(int id, int out)
 {
@@ -46,6 +66,11 @@ static int run(int id, int out)
 	dprintf(out, "pid %d: %d turns, %s\n", getpid(), TURNS,
 		wrong ? "SAW ANOTHER PROCESS'S REGISTERS" :
 			"always found its own registers");
+	if (!dma_round_trip(fd, id)) {
+		dprintf(out, "pid %d: ITS DMA DATA DID NOT COME BACK\n",
+			getpid());
+		wrong++;
+	}
 	return wrong ? 1 : 0;
 }
 
@@ -81,8 +106,11 @@ int main(void)
 	}
 	printf("\n%lu context switches (%lu register saves, %lu restores)\n",
 	       st.switches, st.saves, st.restores);
+	printf("%lu DMAs (%lu saved or restored the card's buffer for a switch), %lu interrupts\n",
+	       st.dmas, st.buf_saves + st.buf_restores, st.intrs);
 	printf("verdict: %s\n",
-	       failed ? "FAILED: a process saw state that was not its own" :
-			"every process saw only its own register state");
+	       failed ?
+		       "FAILED: a process saw state that was not its own" :
+		       "every process saw only its own registers and DMA data");
 	return failed ? 1 : 0;
 }

@@ -3,7 +3,9 @@
  * xx: the seed's one-page device context driver on QEMU's edu device.
  * Its interface to programs: the mapped register page (BAR0, 4 KiB) and a
  * few ioctls.  The device context is XX_NCTX registers of the edu card
- * that can be saved and restored faithfully (see docs/drivers.md).
+ * that can be saved and restored faithfully, the card's DMA buffer as the
+ * process's DMAs (XX_DMA) left it, and the DMA it has in flight (see
+ * docs/drivers.md).
  */
 #ifndef _XX_H
 #define _XX_H
@@ -24,6 +26,10 @@ struct xx_switch {
 
 struct xx_stats {
 	unsigned long switches, saves, restores, failures;
+	unsigned long dmas; /* DMAs the driver started, each interrupting */
+	unsigned long intrs; /* interrupts the driver claimed */
+	unsigned long dma_waits; /* switches that waited for a DMA's end */
+	unsigned long buf_saves, buf_restores; /* of the card's DMA buffer */
 	int owner_pid;
 	int nlog; /* entries of log[] in use (the last XX_LOG) */
 	struct xx_switch log[XX_LOG];
@@ -33,5 +39,25 @@ struct xx_stats {
 #define XX_GET_STATS (XX_IOC | 1) /* struct xx_stats out */
 #define XX_RESET (XX_IOC | 2)
 #define XX_FAIL_RESTORE (XX_IOC | 3) /* the next N restores fail */
+
+/*
+ * XX_DMA: a DMA between the card's buffer and the process, in the context
+ * the card holds, which must be the caller's (EAGAIN otherwise: an access
+ * to the mapping gives the card to the process; then retry).
+ */
+/* the card's 4 KiB DMA buffer but its last byte, which QEMU's edu (7.2
+ * and before) cannot reach: a transfer to it stops the machine */
+#define XX_DMA_SIZE 4095
+#define XX_DMA_TO_CARD 1 /* data -> the card's buffer at off */
+#define XX_DMA_FROM_CARD 2 /* the card's buffer at off -> data */
+#define XX_DMA_ASYNC 0x10 /* TO_CARD only: return with the DMA in flight */
+struct xx_dma {
+	uint32_t cmd; /* XX_DMA_TO_CARD [| XX_DMA_ASYNC] or _FROM_CARD */
+	uint32_t off; /* in the card's buffer */
+	uint32_t len; /* bytes, 1 to XX_DMA_SIZE - off */
+	uint32_t pad; /* 0 */
+	uint64_t data; /* the process's buffer (an address) */
+};
+#define XX_DMA (XX_IOC | 4) /* struct xx_dma in */
 
 #endif /* _XX_H */

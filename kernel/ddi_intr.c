@@ -14,6 +14,12 @@
  * Solaris handler takes the kmutex_t the rest of the driver takes, and a
  * kmutex_t is a sleeping mutex here.  ddi_intr_disable() frees it.  The
  * priority is a constant below LOCK_LEVEL: there is nothing to rank.
+ *
+ * The device going (hot removal, unbind, unload) takes its interrupts
+ * with it (dm_intr_release()): the PCI core frees a managed device's
+ * vectors when its driver lets go, and detach(9E) may come later, with
+ * the last mapping.  The driver's ddi_intr_disable() and ddi_intr_free()
+ * then only free the handles.
  */
 #include <linux/interrupt.h>
 #include <linux/pci.h>
@@ -29,12 +35,14 @@
 
 /* The vectors of one ddi_intr_alloc(), shared by its handles. */
 struct dm_intr_vecs {
-	struct pci_dev *pdev;
-	refcount_t handles;
+	struct dev_info *dip;
+	struct list_head handles; /* ddi_intr_impl.link */
+	bool released; /* by dm_intr_release() */
 };
 
 struct ddi_intr_impl {
 	struct dm_intr_vecs *vecs;
+	struct list_head link;
 	const char *name; /* the driver's */
 	int type, inum;
 	ddi_intr_handler_t *handler;
@@ -122,6 +130,8 @@ int ddi_intr_alloc(dev_info_t *dip, ddi_intr_handle_t *h_array, int type,
 
 	if (!dip->pdev || !flags || inum != 0 || count < 1)
 		return DDI_EINVAL;
+	if (dip->intr)
+		return DDI_EAGAIN;
 	vecs = kzalloc(sizeof(*vecs), GFP_KERNEL);
 	if (!vecs)
 		return DDI_FAILURE;
@@ -132,8 +142,8 @@ int ddi_intr_alloc(dev_info_t *dip, ddi_intr_handle_t *h_array, int type,
 		kfree(vecs);
 		return DDI_EAGAIN;
 	}
-	vecs->pdev = dip->pdev;
-	refcount_set(&vecs->handles, n);
+	vecs->dip = dip;
+	INIT_LIST_HEAD(&vecs->handles);
 	for (i = 0; i < n; i++) {
 		h_array[i] = kzalloc(sizeof(*h_array[i]), GFP_KERNEL);
 		if (!h_array[i])
@@ -142,14 +152,16 @@ int ddi_intr_alloc(dev_info_t *dip, ddi_intr_handle_t *h_array, int type,
 						      .name = dip->drv->name,
 						      .type = type,
 						      .inum = i };
+		list_add_tail(&h_array[i]->link, &vecs->handles);
 	}
 	if (i < n) {
 		while (i--)
 			kfree(h_array[i]);
-		pci_free_irq_vectors(vecs->pdev);
+		pci_free_irq_vectors(dip->pdev);
 		kfree(vecs);
 		return DDI_FAILURE;
 	}
+	dip->intr = vecs;
 	*actualp = n;
 	return DDI_SUCCESS;
 }
@@ -160,7 +172,7 @@ EXPORT_SYMBOL_GPL(ddi_intr_alloc);
  * @h: the handle; disabled first if it is enabled
  *
  * Freeing the last handle of a ddi_intr_alloc() frees the device's
- * vectors.
+ * vectors (unless the device went and took them already).
  *
  * Return: DDI_SUCCESS.
  */
@@ -170,9 +182,12 @@ int ddi_intr_free(ddi_intr_handle_t h)
 
 	if (h->enabled)
 		ddi_intr_disable(h);
+	list_del(&h->link);
 	kfree(h);
-	if (refcount_dec_and_test(&vecs->handles)) {
-		pci_free_irq_vectors(vecs->pdev);
+	if (list_empty(&vecs->handles)) {
+		if (!vecs->released)
+			pci_free_irq_vectors(vecs->dip->pdev);
+		vecs->dip->intr = NULL;
 		kfree(vecs);
 	}
 	return DDI_SUCCESS;
@@ -245,7 +260,7 @@ static irqreturn_t dm_intr_thread(int irq, void *data)
  * @h: the handle, with a handler
  *
  * Return: DDI_SUCCESS, DDI_EINVAL (no handler, or enabled already) or
- * DDI_FAILURE (request_threaded_irq() failed).
+ * DDI_FAILURE (request_threaded_irq() failed, or the device went).
  */
 int ddi_intr_enable(ddi_intr_handle_t h)
 {
@@ -253,10 +268,12 @@ int ddi_intr_enable(ddi_intr_handle_t h)
 
 	if (h->enabled || !h->handler)
 		return DDI_EINVAL;
+	if (h->vecs->released)
+		return DDI_FAILURE;
 	if (h->type == DDI_INTR_TYPE_FIXED)
 		flags |= IRQF_SHARED;
-	if (request_threaded_irq(pci_irq_vector(h->vecs->pdev, h->inum), NULL,
-				 dm_intr_thread, flags, h->name, h))
+	if (request_threaded_irq(pci_irq_vector(h->vecs->dip->pdev, h->inum),
+				 NULL, dm_intr_thread, flags, h->name, h))
 		return DDI_FAILURE;
 	h->enabled = true;
 	return DDI_SUCCESS;
@@ -275,8 +292,28 @@ int ddi_intr_disable(ddi_intr_handle_t h)
 {
 	if (!h->enabled)
 		return DDI_EINVAL;
-	free_irq(pci_irq_vector(h->vecs->pdev, h->inum), h);
+	free_irq(pci_irq_vector(h->vecs->dip->pdev, h->inum), h);
 	h->enabled = false;
 	return DDI_SUCCESS;
 }
 EXPORT_SYMBOL_GPL(ddi_intr_disable);
+
+/*
+ * dm_intr_release() - the device of @dip is going (hot removal, unbind,
+ * unload): free its interrupts now, before the PCI core frees the vectors
+ * of the managed device, even when detach(9E) waits for the last mapping.
+ * Called before the instance's teardown can run.
+ */
+void dm_intr_release(struct dev_info *dip)
+{
+	struct dm_intr_vecs *vecs = dip->intr;
+	struct ddi_intr_impl *h;
+
+	if (!vecs || vecs->released)
+		return;
+	list_for_each_entry(h, &vecs->handles, link)
+		if (h->enabled)
+			ddi_intr_disable(h);
+	pci_free_irq_vectors(dip->pdev);
+	vecs->released = true;
+}

@@ -8,9 +8,10 @@
  *
  * Hot removal (PCI remove, driver unbind) with files open or mapped: the
  * instance's nodes go, every mapping of it is revoked (no translation
- * left, later accesses SIGBUS), ioctl and mmap get ENXIO, and detach(9E)
- * runs when the last file and mapping are gone, so nothing a mapping or an
- * open file still uses is freed under it.  That last teardown runs in a
+ * left, later accesses SIGBUS), its interrupts are freed (ddi_intr.c),
+ * ioctl and mmap get ENXIO, and detach(9E) runs when the last file and
+ * mapping are gone, so nothing a mapping or an open file still uses is
+ * freed under it.  That last teardown runs in a
  * worker of devmap's own, never in the munmap or exit (under the mmap_lock)
  * of whichever process happened to let go last.
  */
@@ -345,6 +346,7 @@ static void dm_instance_remove(struct dev_info *dip)
 			dm_seg_revoke(grp->seg);
 	mutex_unlock(&dip->map_lock);
 	ddi_remove_minor_node(dip, NULL);
+	dm_intr_release(dip); /* before the PCI core frees the vectors */
 	if (dm_instance_unref(dip))
 		dm_instance_teardown(dip);
 }

@@ -45,6 +45,7 @@ struct dev_info {
 	struct work_struct teardown; /* the last user's detach and free */
 	struct dm_stats __percpu *stats; /* event counters (dm_events.c) */
 	struct dentry *stats_file; /* their debugfs file */
+	struct dm_intr_vecs *intr; /* of ddi_intr_alloc(9F) (ddi_intr.c) */
 };
 
 /* A driver registered with mod_install(9F). */
@@ -153,5 +154,6 @@ int dm_stats_attach(struct dev_info *dip);
 void dm_stats_detach(struct dev_info *dip);
 void dm_stats_init(void);
 void dm_stats_fini(void);
+void dm_intr_release(struct dev_info *dip);
 
 #endif /* _DM_LINUX_H */

@@ -78,7 +78,7 @@
 #define P DMT_PAGE
 #define RW (PROT_READ | PROT_WRITE)
 #define MAX_POINTS 2000
-#define WALK_SECONDS 120 /* a walk that takes longer stops and fails */
+#define WALK_SECONDS 180 /* a walk that takes longer stops and fails */
 #define FAILNTH "/proc/thread-self/fail-nth"
 #define DMT_DEV "/dev/dmtest0"
 #define MR_DEV "/dev/mregion0"
