@@ -37,6 +37,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
