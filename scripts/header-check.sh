@@ -82,11 +82,14 @@ else
 	echo "not ok $n - docs/drivers.md's DDI table is not scripts/ddi-table.sh's output"
 fi
 n=$((n + 1))
-mapfile -t ddi_only < <(ls "$repo"/tests/kernel/port/*.[ch] | grep -v '_user\.c$')
+ddi_only=()
+for f in "$repo"/tests/kernel/port/*.[ch]; do
+	[[ $f == *_user.c ]] || ddi_only+=("$f")
+done
 if linux=$(grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](linux|asm|asm-generic|uapi)/' \
 	"${ddi_only[@]}"); then
 	echo "not ok $n - a port example (tests/kernel/port) includes a Linux header"
-	sed "s|^$repo/|# |" <<<"$linux"
+	sed 's/^/# /' <<<"${linux//$repo\//}"
 else
 	echo "ok $n - no Linux header in the ${#ddi_only[@]} sources of the port examples (tests/kernel/port)"
 fi
