@@ -12,11 +12,12 @@
  *
  * The engine reaches the exported memory through a DMA buffer of
  * ddi_dma_mem_alloc(9F) bound once at attach (the card reaches 28 bits):
- * the shim binds only physically contiguous kernel memory, in one cookie,
- * and ddi_umem_alloc memory is not (docs/drivers.md, section 8), so the
- * exported pages are copied to and from that buffer with bcopy(9F) around
- * ddi_dma_sync(9F), as a Solaris driver does for a device that cannot
- * reach the memory it serves.
+ * the shim's ddi_dma_addr_bind_handle binds only physically contiguous
+ * kernel memory, in one cookie, which ddi_umem_alloc memory is not, and
+ * its ddi_dma_buf_bind_handle only bufs of ddi_umem_lock'd user memory
+ * (docs/drivers.md, section 8), so the exported pages are copied to and
+ * from that buffer with bcopy(9F) around ddi_dma_sync(9F), as a Solaris
+ * driver does for a device that cannot reach the memory it serves.
  */
 #include <sys/types.h>
 #include <sys/param.h>
