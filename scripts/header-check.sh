@@ -5,9 +5,9 @@
 # header (the header alone), all headers in two shuffled orders and in
 # reverse, and ASSERT(9F) with and without DEBUG, built with kbuild and
 # -Werror and the driver flags (kernel/ddi.mk) against the kernel headers
-# of scripts/vm/kernel.sh; and that docs/drivers.md's table of the names
-# is scripts/ddi-table.sh's.  Prints TAP; skips loudly without the kernel
-# headers.
+# of scripts/vm/kernel.sh; that docs/drivers.md's table of the names is
+# scripts/ddi-table.sh's; and that the port examples (tests/kernel/port:
+# drivers written against the DDI alone) include no Linux header.  Prints TAP; skips loudly without the kernel headers.
 set -uo pipefail
 flavour=${1:-stock}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -80,5 +80,17 @@ if [ "$("$repo/scripts/ddi-table.sh")" = "$table" ]; then
 	echo "ok $n - docs/drivers.md has the DDI table of these headers (scripts/ddi-table.sh)"
 else
 	echo "not ok $n - docs/drivers.md's DDI table is not scripts/ddi-table.sh's output"
+fi
+n=$((n + 1))
+ddi_only=()
+for f in "$repo"/tests/kernel/port/*.[ch]; do
+	[[ $f == *_user.c ]] || ddi_only+=("$f")
+done
+if linux=$(grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](linux|asm|asm-generic|uapi)/' \
+	"${ddi_only[@]}"); then
+	echo "not ok $n - a port example (tests/kernel/port) includes a Linux header"
+	sed 's/^/# /' <<<"${linux//$repo\//}"
+else
+	echo "ok $n - no Linux header in the ${#ddi_only[@]} sources of the port examples (tests/kernel/port)"
 fi
 echo "1..$n"
