@@ -271,6 +271,7 @@ struct pingpong {
 	enum mode mode;
 	int rounds; /* turns of each process */
 	size_t ctx_pages;
+	size_t touch_pages; /* pages a turn writes (0: all of the context) */
 	int extra_maps; /* more plain mappings in each process */
 	int cpu[2];
 };
@@ -290,6 +291,8 @@ static double pingpong_once(const struct pingpong *pp, long *ipis)
 	double *t = (double *)(turn + 16);
 	long ipis0 = tlb_ipis();
 	pid_t pid[2];
+
+	size_t touched = pp->touch_pages ? pp->touch_pages : pp->ctx_pages;
 
 	for (int me = 0; me < 2; me++) {
 		pid[me] = fork();
@@ -312,7 +315,7 @@ static double pingpong_once(const struct pingpong *pp, long *ipis)
 		for (int r = 0; r < pp->rounds; r++) {
 			futex_wait(turn, !me);
 			if (pp->mode == DEVMAP)
-				for (size_t pg = 0; pg < pp->ctx_pages; pg++)
+				for (size_t pg = 0; pg < touched; pg++)
 					ctx[pg * P] += 1;
 			else if (pp->mode != HANDOFF) {
 				ioctl(fd,
@@ -484,13 +487,15 @@ static void mappers(void)
  * Whole-switch times of 1, 16 and 512-page contexts; then the same with
  * the driver's save and restore copies skipped (DMB_SET_COPY 0, the
  * "nocopy" keys), which leaves devmap's share: the unload, the fault and
- * the loads, and the turn's writes to every page.
+ * the loads, and the turn's writes to every page; and the 512-page switch
+ * without copies whose turn writes one page ("touch1": devmap's
+ * page-table work without the writes).
  */
 static void ctxsize_run(bool copy)
 {
 	const size_t pages[] = { 1, 16, 512 };
 	const char *sfx = copy ? "" : "_nocopy";
-	double t[3][RUNS];
+	double t[3][RUNS], t1[RUNS];
 	char key[64];
 	int fd = dev_open();
 
@@ -505,11 +510,25 @@ static void ctxsize_run(bool copy)
 
 			t[i][r] = pingpong(&pp);
 		}
+	for (int r = 0; r < RUNS && !copy; r++) {
+		/* the page-table work without the turn's writes to all pages */
+		struct pingpong pp = { .mode = DEVMAP,
+				       .rounds = 50,
+				       .ctx_pages = 512,
+				       .touch_pages = 1,
+				       .cpu = { 0, 1 } };
+
+		t1[r] = pingpong(&pp);
+	}
 	ioctl(fd, DMB_SET_COPY, 1L);
 	close(fd);
 	for (int i = 0; i < 3; i++) {
 		snprintf(key, sizeof(key), "ctx_%zu%s_us", pages[i], sfx);
 		put_stats(key, t[i], RUNS, 1e6);
+	}
+	if (!copy) {
+		put_stats("ctx_512_nocopy_touch1_us", t1, RUNS, 1e6);
+		put_ratio("ctx_ratio_512_vs_1_nocopy_touch1", t1, t[0], RUNS);
 	}
 	snprintf(key, sizeof(key), "ctx_ratio_16_vs_1%s", sfx);
 	put_ratio(key, t[1], t[0], RUNS);

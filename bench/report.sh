@@ -130,6 +130,8 @@ gen() {
 	echo "| without the driver's copies: 512-page context | $(mr ctx_512_nocopy_us %.0f) | **$(mr ctx_ratio_512_vs_1_nocopy %.2f)** |"
 	echo "| without the copies, each page beyond the first | $(awk -v a="$(m ctx_512_nocopy_us)" -v b="$(m ctx_1_nocopy_us)" \
 		'BEGIN { printf "%.1f", (a - b) / 511 }') | |"
+	echo "| without the copies, 512-page context, the turn writing one page (devmap's page-table work alone) |" \
+		"$(mr ctx_512_nocopy_touch1_us %.0f) | $(mr ctx_ratio_512_vs_1_nocopy_touch1 %.2f) |"
 	echo "| 2 processes mapping the device | $(mr mappers_2_us %.0f) | 1 |"
 	for n in 8 64 256; do
 		echo "| $n processes mapping | $(mr "mappers_${n}_us" %.0f) | $(m "mappers_${n}_ratio") |"
