@@ -1,27 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
- * Device context records and their hold time: devmap_do_ctxmgt(9F),
- * devmap_set_ctx_timeout(9F), and the same hysteresis for legacy
- * mapdev_access(9E).
+ * Device context records: devmap_do_ctxmgt(9F), devmap_set_ctx_timeout(9F),
+ * the records' lifetime and their owners.
  *
- * After a successful context switch with a hold time of T ticks (and more
- * than one CPU, as in Solaris), other processes faulting on the same
- * context wait until T ticks have passed, so the new owner gets to use the
- * device.  Solaris arms a timeout(9F) and waits uninterruptibly; this core
- * stores a deadline instead (no timer to cancel when the record goes) and
- * never sleeps in the fault path: the fault returns DM_FAULT_WAIT and the
- * host sleeps in dm_fault_wait() with its address-space lock dropped.
- * Unlike Solaris, the process that made the switch is not held off by its
- * own hold (Solaris makes the owner of a multi-page context wait on its
- * own second page).
- *
- * Waiting faults are served in the order they came, which Solaris does
- * not promise (its waiters race when the timeout fires): each waits on a
- * condition of its own in the record's queue, only the first is woken when
- * the hold ends, and its process gets the turn: for DM_TURN_TICKS (or the
- * hold time, if longer) nobody else may switch while it retries its fault.
- * So N processes sharing a held context each get it once every N holds,
- * and a hold's end wakes one thread, not all of them.
+ * The hold itself (who may switch when, and who waits how) is
+ * devmap_ctx_wait.c's.
  *
  * Each record also knows its owner for the events and counters: the
  * handle (and process) of the last successful devmap_do_ctxmgt(9F), and
@@ -31,16 +14,6 @@
  * as Example 11-3 forgets it, and when its handle goes.
  */
 #include "dm_impl.h"
-
-/* A fault waiting in dm_fault_wait(), on its stack. */
-struct dm_ctx_waiter {
-	struct dm_ctx_waiter *next;
-	const struct as *as;
-	dmh_cond_t cv;
-};
-
-/* How long a woken waiter's process keeps its turn, at least (ticks). */
-#define DM_TURN_TICKS 25
 
 dmh_mutex_t dm_ctx_list_lock;
 static struct dm_ctx *dm_ctx_list;
@@ -95,83 +68,6 @@ void dm_ctx_rele(struct dm_ctx *ctx)
 	dmh_mutex_exit(&dm_ctx_list_lock);
 	dmh_mutex_destroy(&ctx->lock);
 	dmh_free(ctx, sizeof(*ctx));
-}
-
-/*
- * Must a fault of @as wait?  While a switch runs, yes; during a hold,
- * unless it holds; during a turn, unless it is its turn; else unless
- * others came first.  Ends a hold or turn whose time has passed.
- */
-static bool dm_ctx_blocked(struct dm_ctx *ctx, const struct as *as)
-{
-	clock_t now = dmh_ticks();
-
-	if (ctx->held && !dm_tick_before(now, ctx->hold_until))
-		ctx->held = false;
-	if (ctx->turn_as && !dm_tick_before(now, ctx->turn_until))
-		ctx->turn_as = NULL;
-	if (ctx->busy)
-		return true;
-	if (ctx->held)
-		return ctx->hold_as != as;
-	if (ctx->turn_as)
-		return ctx->turn_as != as;
-	return ctx->queue && ctx->queue->as != as;
-}
-
-/* Until when a blocked waiter sleeps (it is woken earlier if need be). */
-static clock_t dm_ctx_deadline(const struct dm_ctx *ctx)
-{
-	if (ctx->busy)
-		return DM_TICKS_FOREVER;
-	if (ctx->held)
-		return ctx->hold_until;
-	return ctx->turn_as ? ctx->turn_until : DM_TICKS_FOREVER;
-}
-
-/* Something changed: the first waiter looks again. */
-static void dm_ctx_wake_first(struct dm_ctx *ctx)
-{
-	if (ctx->queue)
-		dmh_cond_broadcast(&ctx->queue->cv);
-}
-
-/*
- * Before a context switch by fault @f: returns DM_CTX_FREE when no hold
- * applies, DM_CTX_HELD when the caller now runs the switch (and must call
- * dm_ctx_exit()), DM_CTX_WAIT when it must wait (f->wait_ctx is set).
- */
-enum dm_ctx_state dm_ctx_enter(struct dm_ctx *ctx, struct dm_fault *f,
-			       clock_t ticks)
-{
-	if (!ctx || !f || ticks <= 0 || dmh_ncpus() < 2)
-		return DM_CTX_FREE;
-	dmh_mutex_enter(&ctx->lock);
-	if (dm_ctx_blocked(ctx, f->as)) {
-		dmh_mutex_exit(&ctx->lock);
-		dm_fault_abandon(f); /* a second call in one fault */
-		dm_ctx_hold(ctx);
-		f->wait_ctx = ctx;
-		f->wait_ticks = ticks;
-		return DM_CTX_WAIT;
-	}
-	ctx->busy = true;
-	dmh_mutex_exit(&ctx->lock);
-	return DM_CTX_HELD;
-}
-
-/* After the switch: hold the context for @ticks if it succeeded. */
-void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks, bool ok)
-{
-	dmh_mutex_enter(&ctx->lock);
-	ctx->busy = false;
-	ctx->held = ok && ticks > 0;
-	ctx->hold_as = f->as;
-	ctx->hold_until = dmh_ticks() + ticks;
-	if (ctx->turn_as == f->as)
-		ctx->turn_as = NULL; /* the turn is taken */
-	dm_ctx_wake_first(ctx);
-	dmh_mutex_exit(&ctx->lock);
 }
 
 /* A fault enters a driver's context switch on @ctx. */
@@ -269,76 +165,6 @@ void dm_ctx_owners(const void *key,
 		fn(&o, arg);
 	}
 	dmh_mutex_exit(&dm_ctx_list_lock);
-}
-
-/**
- * dm_fault_abandon() - give up a DM_FAULT_WAIT without waiting
- * @f: a fault that returned DM_FAULT_WAIT
- *
- * For a host that cannot sleep there (Linux without FAULT_FLAG_ALLOW_RETRY)
- * and retries the fault at once instead.
- */
-void dm_fault_abandon(struct dm_fault *f)
-{
-	if (f->wait_ctx) {
-		dm_ctx_rele(f->wait_ctx);
-		f->wait_ctx = NULL;
-	}
-}
-
-/**
- * dm_fault_wait() - wait until a held device context may be switched
- * @f: a fault that returned DM_FAULT_WAIT
- *
- * Call with no address-space lock held; then retry the fault.
- *
- * Return: 0, or EINTR when the thread has a signal to take first.
- */
-int dm_fault_wait(struct dm_fault *f)
-{
-	struct dm_ctx *ctx = f->wait_ctx;
-	struct dm_event ev = { .type = DM_EV_CTX_WAIT,
-			       .seg = f->seg,
-			       .as = f->as };
-	struct dm_ctx_waiter w = { .as = f->as }, **pp;
-	clock_t t0 = dmh_ticks(), turn;
-	int err = 0;
-
-	if (!ctx)
-		return 0;
-	ev.ctx_id = ctx->num;
-	dmh_cond_init(&w.cv);
-	dmh_mutex_enter(&ctx->lock);
-	for (pp = &ctx->queue; *pp; pp = &(*pp)->next)
-		;
-	*pp = &w;
-	while (dm_ctx_blocked(ctx, f->as)) {
-		/* behind others: woken when first (dm_ctx_wake_first) */
-		clock_t until = ctx->queue == &w ? dm_ctx_deadline(ctx) :
-						   DM_TICKS_FOREVER;
-
-		if (dmh_cond_wait_until(&w.cv, &ctx->lock, until,
-					f->killable) == EINTR) {
-			err = EINTR;
-			break;
-		}
-	}
-	for (pp = &ctx->queue; *pp != &w; pp = &(*pp)->next)
-		;
-	*pp = w.next;
-	if (!err && !ctx->busy && !ctx->held && !ctx->turn_as) {
-		turn = f->wait_ticks > DM_TURN_TICKS ? f->wait_ticks :
-						       DM_TURN_TICKS;
-		ctx->turn_as = f->as;
-		ctx->turn_until = dmh_ticks() + turn;
-	}
-	dm_ctx_wake_first(ctx);
-	dmh_mutex_exit(&ctx->lock);
-	dmh_cond_destroy(&w.cv);
-	dm_fault_abandon(f);
-	ev.waited = dmh_ticks() - t0;
-	dmh_event(&ev);
-	return err;
 }
 
 /**

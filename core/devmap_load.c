@@ -231,6 +231,21 @@ unsigned long dm_handle_cbpfn(struct devmap_handle *dhp, size_t soff)
 }
 
 /**
+ * dm_handle_asks_driver() - does finding a page's backing call the driver?
+ * @dhp: the handle
+ *
+ * True for a legacy handle, whose pages come from the driver's mmap(9E):
+ * a host may not look up such a page under dh_lock unless the fault asked
+ * beforehand (dm_fault.cb_pfn), so it loads no page but the faulting one.
+ *
+ * Return: true when it does.
+ */
+bool dm_handle_asks_driver(const struct devmap_handle *dhp)
+{
+	return dhp->dh_kind == DM_DH_CBMMAP;
+}
+
+/**
  * dm_handle_backing() - where a page of a handle lives
  * @f: the fault given to dmh_load(), or NULL
  * @dhp: the handle (its dh_lock held by the caller, the host's dmh_load)

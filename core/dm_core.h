@@ -87,6 +87,7 @@ struct dm_fault {
 	uint_t rw; /* DEVMAP_READ, DEVMAP_WRITE or DEVMAP_EXEC */
 	void *host; /* host's per-fault data (e.g. struct vm_fault) */
 	bool killable; /* waits end only for a fatal signal (kernel access) */
+	bool nowait; /* the host cannot sleep in this fault (no queueing) */
 
 	faultcode_t fc; /* why, for DM_FAULT_SIG* */
 
@@ -210,6 +211,8 @@ struct dm_backing {
  */
 faultcode_t dm_handle_backing(struct dm_fault *f, struct devmap_handle *dhp,
 			      size_t soff, struct dm_backing *b);
+/* Legacy handle: its backing comes from mmap(9E), never under dh_lock. */
+bool dm_handle_asks_driver(const struct devmap_handle *dhp);
 
 /* The address space a handle belongs to, its mapping's host object and
  * its user address. */

@@ -36,6 +36,14 @@ struct as {
  * mapdev by dev_t, as Solaris does.  It serialises context switches when a
  * hold time (devmap_set_ctx_timeout) is set.
  */
+/* A waiter's place in a context's queue, kept for a while after a signal. */
+#define DM_CTX_PLACES 4
+struct dm_ctx_place {
+	const struct as *as; /* NULL: free */
+	unsigned long ticket;
+	clock_t until;
+};
+
 struct dm_ctx {
 	struct dm_ctx *next; /* global list, under dm_ctx_list_lock */
 	const void *key;
@@ -48,9 +56,12 @@ struct dm_ctx {
 	clock_t hold_until; /* held for hold_as until this tick */
 	struct as *hold_as;
 	/* faults waiting for a hold to end, first come first served (in
-	 * dm_fault_wait()), and the turn given to the first of them: its
-	 * process switches next, if it comes back before turn_until */
+	 * dm_fault_wait(), devmap_ctx_wait.c), and the turn given to the
+	 * first of them: its process switches next, if it comes back before
+	 * turn_until */
 	struct dm_ctx_waiter *queue;
+	unsigned long next_ticket;
+	struct dm_ctx_place places[DM_CTX_PLACES];
 	struct as *turn_as;
 	clock_t turn_until;
 	/* who owns it (under lock): the handle of the last successful
@@ -189,7 +200,7 @@ unsigned long dm_cbmmap_pfn(const struct cb_ops *cb, dev_t dev, offset_t off,
 			    uint_t prot);
 unsigned long dm_handle_cbpfn(struct devmap_handle *dhp, size_t soff);
 
-/* Contexts (devmap_ctx.c). */
+/* Contexts (devmap_ctx.c) and their hold (devmap_ctx_wait.c). */
 extern dmh_mutex_t dm_ctx_list_lock;
 struct dm_ctx *dm_ctx_get(const void *key, const void *id);
 void dm_ctx_hold(struct dm_ctx *ctx);

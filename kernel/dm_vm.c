@@ -297,16 +297,20 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 /*
- * Fork copies a whole mapping, but the pieces the parent marked
- * MADV_DONTFORK (VM_DONTCOPY) are not in the child: take them out of the
- * child's copy as a munmap would (devmap_unmap(9E)), so that no handle
- * stays with no VMA behind it.  Such a phantom would serve the child's
- * faults at that address once it moved another piece of the mapping there
- * (mremap), with pages that are not the moved piece's.  The parent's
- * pieces are found under the handles' ranges (it has one wherever a
- * handle is); fork holds its mmap_lock.
+ * Fork copies a whole mapping, but not every piece of it is in the child:
+ * those the parent marked MADV_DONTFORK (VM_DONTCOPY), and those fork
+ * copied before this group could be made (dup_mmap goes in address order,
+ * so every piece of the parent below @first, the piece being opened, went
+ * dead: see dm_vm_open).  Take them out of the child's copy as a munmap
+ * would (devmap_unmap(9E)), so that no handle stays with no VMA of the
+ * group behind it.  Such a phantom would serve the child's faults at that
+ * address once it moved another piece of the mapping there (mremap), with
+ * pages that are not the moved piece's.  The parent's pieces are found
+ * under the handles' ranges (it has one wherever a handle is); fork holds
+ * its mmap_lock.
  */
-static void dm_fork_prune(const struct dm_group *parent, struct dm_seg *seg)
+static void dm_fork_prune(const struct dm_group *parent, struct dm_seg *seg,
+			  unsigned long first)
 {
 	uintptr_t from = 0, start;
 	size_t len;
@@ -323,7 +327,8 @@ static void dm_fork_prune(const struct dm_group *parent, struct dm_seg *seg)
 				min_t(unsigned long, vma->vm_end, from);
 
 			if (vma->vm_private_data == parent &&
-			    (vma->vm_flags & VM_DONTCOPY))
+			    ((vma->vm_flags & VM_DONTCOPY) ||
+			     vma->vm_start < first))
 				dm_seg_unmap(seg, s, e - s);
 		}
 	}
@@ -331,7 +336,7 @@ static void dm_fork_prune(const struct dm_group *parent, struct dm_seg *seg)
 
 /* A fork child's group for @parent's pieces in @mm: devmap_dup(9E). */
 static struct dm_group *dm_fork_group(struct dm_group *parent,
-				      struct mm_struct *mm)
+				      struct mm_struct *mm, unsigned long first)
 {
 	struct dm_group *grp = dm_group_new(mm, parent->dip);
 	int err;
@@ -351,7 +356,7 @@ static struct dm_group *dm_fork_group(struct dm_group *parent,
 				"devmap: devmap_dup failed (%d); the child's mapping gets SIGBUS\n",
 				err);
 		else
-			dm_fork_prune(parent, grp->seg);
+			dm_fork_prune(parent, grp->seg, first);
 	}
 	/* the device went away during the fork: the copy is revoked too */
 	if (!dm_group_link(grp) && grp->seg)
@@ -389,7 +394,7 @@ static void dm_vm_open(struct vm_area_struct *vma)
 	zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
 	child = dm_fork_sibling(grp, vma->vm_mm);
 	if (!child)
-		child = dm_fork_group(grp, vma->vm_mm);
+		child = dm_fork_group(grp, vma->vm_mm, vma->vm_start);
 	if (child) {
 		vma->vm_private_data = child;
 	} else {
@@ -431,9 +436,13 @@ static void dm_vm_close(struct vm_area_struct *vma)
 static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 {
 	struct dm_group *grp = dm_vma_group(vmf->vma);
-	struct dm_fault f = { .addr = vmf->address,
-			      .host = vmf,
-			      .killable = !(vmf->flags & FAULT_FLAG_USER) };
+	struct dm_fault f = {
+		.addr = vmf->address,
+		.host = vmf,
+		.killable = !(vmf->flags & FAULT_FLAG_USER),
+		.nowait = !(vmf->flags & FAULT_FLAG_ALLOW_RETRY) ||
+			  (vmf->flags & FAULT_FLAG_RETRY_NOWAIT),
+	};
 
 	if (!grp || !grp->seg)
 		return VM_FAULT_SIGBUS;

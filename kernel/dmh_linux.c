@@ -215,9 +215,11 @@ static faultcode_t dm_insert(struct dm_fault *f, struct devmap_handle *dhp,
  * rest of the range that this VMA maps, so that a switch to a multi-page
  * context costs one fault, not one per page (as DRM's TTM prefaults).  A
  * page that fails there stays valid without a translation and faults in
- * later without the driver.  At most DM_LOAD_MAX pages go in per fault,
- * from the faulting one upwards, which bounds the time a fault holds the
- * mmap_lock; docs/architecture.md says why this bound.
+ * later without the driver.  A legacy handle loads only the faulting page
+ * (its other pages would call mmap(9E) under dh_lock).  At most
+ * DM_LOAD_MAX pages go in per fault, from the faulting one upwards, which
+ * bounds the time a fault holds the mmap_lock; docs/architecture.md says
+ * why this bound.
  */
 int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	     size_t len)
@@ -232,8 +234,8 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	if (page < start || page - start >= len)
 		return 0; /* valid now; its own fault loads it */
 	fc = dm_insert(f, dhp, soff + (page - start), page);
-	if (fc)
-		return fc;
+	if (fc || dm_handle_asks_driver(dhp))
+		return fc; /* the others' mmap(9E) may not run under dh_lock */
 	lo = max_t(uintptr_t, start, vmf->vma->vm_start);
 	hi = min_t(uintptr_t, start + len, vmf->vma->vm_end);
 	if (hi - page > DM_LOAD_MAX * PAGE_SIZE) {

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <linux/futex.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "dmtest_user.h"
 #include "ktap.h"
@@ -294,6 +295,57 @@ static void test_hold_fifo(void)
 	ioctl(fd, DMT_SET_HOLD, 0);
 	munmap((void *)a, P);
 	munmap((void *)seq, P);
+	close(fd);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * A process's own switches inside its hold do not extend the hold: A
+ * switches between two mappings of the device (two contexts' handles on
+ * one context record) for 2 s; B, faulting once meanwhile, must get the
+ * context while A is still at it, not only when A stops.
+ */
+static void test_hold_not_extended(void)
+{
+	int fd = dev_open();
+	volatile int *flag =
+		mmap(NULL, P, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile uint32_t *m1, *m2;
+	pid_t pid;
+
+	ioctl(fd, DMT_RESET, 0);
+	ioctl(fd, DMT_SET_HOLD, 25);
+	m1 = map(fd, P, RW, MAP_SHARED, 0);
+	m2 = map(fd, P, RW, MAP_SHARED, 0);
+	m1[0] = 1;
+	pid = fork();
+	if (pid == 0) {
+		volatile uint32_t *b = map(fd, P, RW, MAP_SHARED, 0);
+
+		usleep(20000);
+		b[0] = 2; /* waits for A's hold to end */
+		flag[1] = !flag[0]; /* 1: got it while A was still switching */
+		_exit(0);
+	}
+	for (double end = now_s() + 2; now_s() < end;) {
+		m1[1] += 1;
+		m2[1] += 1;
+	}
+	flag[0] = 1;
+	waitpid(pid, NULL, 0);
+	ok(flag[1] == 1,
+	   "held context: the holder's own switches do not extend its hold (B got it while A went on)");
+	ioctl(fd, DMT_SET_HOLD, 0);
+	munmap((void *)m1, P);
+	munmap((void *)m2, P);
+	munmap((void *)flag, P);
 	close(fd);
 }
 
@@ -619,6 +671,7 @@ int main(int argc, char **argv)
 	test_pingpong(8, 400, 0);
 	test_pingpong(4, 100, 1);
 	test_hold_fifo();
+	test_hold_not_extended();
 	test_fork();
 	test_fork_dup_fails();
 	test_partial_unmap();
