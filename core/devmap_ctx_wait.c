@@ -24,9 +24,9 @@
  * its fault.  A waiter that a signal takes out of the queue keeps its
  * ticket for DM_TURN_TICKS (a few places per record), so a process that
  * takes signals often is not sent to the back each time.  A fault that
- * cannot sleep (the host says f->nowait) respects the hold but not the
- * queue, as before there was one: it retries at once and would otherwise
- * spin for as long as others queue.  So N processes sharing a held
+ * cannot sleep (the host says f->nowait) respects the hold and the turn
+ * (both end in bounded time) but not the queue: it retries at once and
+ * would otherwise spin for as long as others queue.  So N processes sharing a held
  * context each get it once every N holds, and a hold's end wakes one
  * thread, not all of them.
  */
@@ -45,9 +45,9 @@ struct dm_ctx_waiter {
 
 /*
  * Must a fault of @as wait?  While a switch runs, yes; during a hold,
- * unless it holds; then, for a fault that can queue (@fifo): during a
- * turn, unless it is its turn; else unless others came first.  Ends a
- * hold or turn whose time has passed.
+ * unless it holds; during a turn, unless it is its turn; else, for a fault
+ * that can queue (@fifo), unless others came first.  Ends a hold or turn
+ * whose time has passed.
  */
 static bool dm_ctx_blocked(struct dm_ctx *ctx, const struct as *as, bool fifo)
 {
@@ -61,11 +61,9 @@ static bool dm_ctx_blocked(struct dm_ctx *ctx, const struct as *as, bool fifo)
 		return true;
 	if (ctx->held)
 		return ctx->hold_as != as;
-	if (!fifo)
-		return false;
 	if (ctx->turn_as)
 		return ctx->turn_as != as;
-	return ctx->queue && ctx->queue->as != as;
+	return fifo && ctx->queue && ctx->queue->as != as;
 }
 
 /* Until when a blocked waiter sleeps (it is woken earlier if need be). */

@@ -61,16 +61,6 @@
 #include <sys/modctl.h>
 #include "xx.h"
 
-/* What only the driver touches on the card. */
-#define XX_REG_INTR_STATUS 0x24
-#define XX_REG_INTR_ACK 0x64
-#define XX_REG_DMA_CMD 0x98
-#define XX_INTR_DMA 0x100 /* the status bit of a DMA's end */
-#define XX_CMD_START 0x1 /* reads back set while the DMA runs */
-#define XX_CMD_TO_RAM 0x2 /* direction: clear is from RAM to the card */
-#define XX_CMD_INTR 0x4 /* raise XX_INTR_DMA at the end */
-#define XX_CARD_BUF 0x40000 /* the card's buffer in its DMA space */
-#define XX_DMA_ADDR_HI 0x0FFFFFFFULL /* the engine reaches 28 bits */
 #define XX_DMA_TIMEOUT 5000000 /* us; an edu DMA takes 100 ms */
 
 /* A context's DMA memory: the transfer area, then the buffer's image. */
@@ -125,13 +115,13 @@ static ddi_device_acc_attr_t xx_acc_attr = {
 static ddi_dma_attr_t xx_dma_attr = {
 	.dma_attr_version = DMA_ATTR_V0,
 	.dma_attr_addr_lo = 0,
-	.dma_attr_addr_hi = XX_DMA_ADDR_HI,
+	.dma_attr_addr_hi = EDU_DMA_ADDR_HI,
 	.dma_attr_count_max = XX_DMA_MEM - 1,
 	.dma_attr_align = 1,
 	.dma_attr_burstsizes = 1,
 	.dma_attr_minxfer = 1,
 	.dma_attr_maxxfer = XX_DMA_MEM,
-	.dma_attr_seg = XX_DMA_ADDR_HI,
+	.dma_attr_seg = EDU_DMA_ADDR_HI,
 	.dma_attr_sgllen = 1,
 	.dma_attr_granular = 1,
 };
@@ -150,16 +140,16 @@ static void xx_put(struct xxstate *xsp, off_t reg, uint32_t val)
 static uint_t xxintr(caddr_t arg1, caddr_t arg2)
 {
 	struct xxstate *xsp = (struct xxstate *)arg1;
-	uint32_t status = xx_get(xsp, XX_REG_INTR_STATUS);
+	uint32_t status = xx_get(xsp, EDU_INTR_STATUS);
 
 	if (status == 0)
 		return DDI_INTR_UNCLAIMED;
-	xx_put(xsp, XX_REG_INTR_ACK, status);
+	xx_put(xsp, EDU_INTR_ACK, status);
 	mutex_enter(&xsp->intr_lock);
 	xsp->intrs++;
 	/* a process can raise the status bits itself: ask the engine */
-	if ((status & XX_INTR_DMA) &&
-	    !(xx_get(xsp, XX_REG_DMA_CMD) & XX_CMD_START))
+	if ((status & EDU_INTR_DMA) &&
+	    !(xx_get(xsp, EDU_DMA_CMD) & EDU_DMA_START))
 		xsp->dma_ctx = NULL;
 	cv_broadcast(&xsp->dma_cv);
 	mutex_exit(&xsp->intr_lock);
@@ -186,16 +176,16 @@ static void xx_dma_start(struct xxstate *xsp, struct xxctx *ctxp, off_t mem,
 			 uint32_t off, uint32_t len, uint32_t cmd)
 {
 	uint32_t ram = ctxp->dma_addr + (uint32_t)mem;
-	uint32_t card = XX_CARD_BUF + off;
+	uint32_t card = EDU_DMA_BUF + off;
 
-	xx_put(xsp, XX_REG_DMA_SRC, cmd & XX_CMD_TO_RAM ? card : ram);
-	xx_put(xsp, XX_REG_DMA_DST, cmd & XX_CMD_TO_RAM ? ram : card);
+	xx_put(xsp, XX_REG_DMA_SRC, cmd & EDU_DMA_TO_RAM ? card : ram);
+	xx_put(xsp, XX_REG_DMA_DST, cmd & EDU_DMA_TO_RAM ? ram : card);
 	xx_put(xsp, XX_REG_DMA_CNT, len);
 	mutex_enter(&xsp->intr_lock);
 	xsp->dma_ctx = ctxp;
 	mutex_exit(&xsp->intr_lock);
 	xsp->stats.dmas++;
-	xx_put(xsp, XX_REG_DMA_CMD, cmd | XX_CMD_START | XX_CMD_INTR);
+	xx_put(xsp, EDU_DMA_CMD, cmd | EDU_DMA_START | EDU_DMA_INTR);
 }
 
 /*
@@ -214,8 +204,7 @@ static int xx_dma_wait(struct xxstate *xsp)
 	while (xsp->dma_ctx != NULL && left > 0)
 		left = cv_reltimedwait(&xsp->dma_cv, &xsp->intr_lock, left,
 				       TR_CLOCK_TICK);
-	if (xsp->dma_ctx != NULL &&
-	    !(xx_get(xsp, XX_REG_DMA_CMD) & XX_CMD_START))
+	if (xsp->dma_ctx != NULL && !(xx_get(xsp, EDU_DMA_CMD) & EDU_DMA_START))
 		xsp->dma_ctx = NULL;
 	busy = xsp->dma_ctx != NULL;
 	mutex_exit(&xsp->intr_lock);
@@ -233,7 +222,7 @@ static int xx_buf_save(struct xxstate *xsp)
 	if (xsp->buf_ctx == NULL || !xsp->buf_dirty)
 		return 0;
 	xx_dma_start(xsp, xsp->buf_ctx, XX_IMAGE, 0, XX_DMA_SIZE,
-		     XX_CMD_TO_RAM);
+		     EDU_DMA_TO_RAM);
 	if (xx_dma_wait(xsp) < 0)
 		return -1;
 	xsp->buf_dirty = B_FALSE;
@@ -397,6 +386,22 @@ fail_handle:
 	return -1;
 }
 
+/*
+ * The contexts of @pid with DMA memory (ctx_lock held).  DMA memory is
+ * not charged to the process (the DMA API has no accounting), so each
+ * process may have XX_DMA_CTXS of them: mapping the device many times
+ * does not let it pin unbounded kernel memory.
+ */
+static uint_t xxctx_dma_count(struct xxstate *xsp, pid_t pid)
+{
+	struct xxctx *ctxp;
+	uint_t n = 0;
+
+	for (ctxp = xsp->ctxs; ctxp != NULL; ctxp = ctxp->next)
+		n += ctxp->pid == pid && ctxp->dma_kva != NULL;
+	return n;
+}
+
 static void xxctx_dma_free(struct xxctx *ctxp)
 {
 	(void)ddi_dma_unbind_handle(ctxp->dma_handle);
@@ -546,7 +551,9 @@ static int xxdma_run(struct xxstate *xsp, const struct xx_dma *req, caddr_t buf)
 	ctxp = xxctx_mine(xsp);
 	if (ctxp == NULL)
 		error = EAGAIN;
-	else if (ctxp->dma_kva == NULL && xxctx_dma_alloc(ctxp) < 0)
+	else if (ctxp->dma_kva == NULL &&
+		 (xxctx_dma_count(xsp, ctxp->pid) >= XX_DMA_CTXS ||
+		  xxctx_dma_alloc(ctxp) < 0))
 		error = ENOMEM;
 	else if (xx_switch(xsp, ctxp, 0, PAGESIZE) != 0 ||
 		 xx_dma_wait(xsp) < 0 || xx_buf_load(xsp, ctxp) < 0)
@@ -560,7 +567,8 @@ static int xxdma_run(struct xxstate *xsp, const struct xx_dma *req, caddr_t buf)
 		if (!(req->cmd & XX_DMA_ASYNC) && xx_dma_wait(xsp) < 0)
 			error = EIO;
 	} else if (error == 0) {
-		xx_dma_start(xsp, ctxp, mem, req->off, req->len, XX_CMD_TO_RAM);
+		xx_dma_start(xsp, ctxp, mem, req->off, req->len,
+			     EDU_DMA_TO_RAM);
 		if (xx_dma_wait(xsp) < 0) {
 			error = EIO;
 		} else {

@@ -10,11 +10,14 @@
 #ifndef _XX_H
 #define _XX_H
 
-#define XX_REG_IDENT 0x00 /* 0x010000ed: edu version 1.0 */
-#define XX_REG_LIVENESS 0x04 /* reads back the complement of a write */
-#define XX_REG_DMA_SRC 0x80
-#define XX_REG_DMA_DST 0x88
-#define XX_REG_DMA_CNT 0x90
+#include "edu.h"
+
+/* the registers of the mapped page that a context holds, and the ident */
+#define XX_REG_IDENT EDU_IDENT
+#define XX_REG_LIVENESS EDU_LIVENESS
+#define XX_REG_DMA_SRC EDU_DMA_SRC
+#define XX_REG_DMA_DST EDU_DMA_DST
+#define XX_REG_DMA_CNT EDU_DMA_CNT
 #define XX_NCTX 4
 #define XX_IDENT 0x010000ed
 
@@ -48,6 +51,7 @@ struct xx_stats {
 /* the card's 4 KiB DMA buffer but its last byte, which QEMU's edu (7.2
  * and before) cannot reach: a transfer to it stops the machine */
 #define XX_DMA_SIZE 4095
+#define XX_DMA_CTXS 4 /* contexts of a process with DMA memory (ENOMEM) */
 #define XX_DMA_TO_CARD 1 /* data -> the card's buffer at off */
 #define XX_DMA_FROM_CARD 2 /* the card's buffer at off -> data */
 #define XX_DMA_ASYNC 0x10 /* TO_CARD only: return with the DMA in flight */

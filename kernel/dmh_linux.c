@@ -236,14 +236,11 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	fc = dm_insert(f, dhp, soff + (page - start), page);
 	if (fc || dm_handle_asks_driver(dhp))
 		return fc; /* the others' mmap(9E) may not run under dh_lock */
-	lo = max_t(uintptr_t, start, vmf->vma->vm_start);
-	hi = min_t(uintptr_t, start + len, vmf->vma->vm_end);
-	if (hi - page > DM_LOAD_MAX * PAGE_SIZE) {
-		hi = page + DM_LOAD_MAX * PAGE_SIZE;
-		lo = page;
-	} else if (hi - lo > DM_LOAD_MAX * PAGE_SIZE) {
-		lo = hi - DM_LOAD_MAX * PAGE_SIZE;
-	}
+	/* the range in this VMA, the faulting page and what follows first */
+	hi = min3(start + len, (uintptr_t)vmf->vma->vm_end,
+		  page + DM_LOAD_MAX * PAGE_SIZE);
+	lo = max3(start, (uintptr_t)vmf->vma->vm_start,
+		  hi - min_t(uintptr_t, hi, DM_LOAD_MAX * PAGE_SIZE));
 	for (a = lo; a < hi; a += PAGE_SIZE)
 		if (a != page)
 			dm_insert(f, dhp, soff + (a - start), a);

@@ -37,7 +37,7 @@ case $? in
 2) skip "missing packages (see above)" ;;
 *) fail "KERNEL must be stock, debug or a release of kernel.sh --list, not $flavour" ;;
 esac
-# the same module set as vm-check.sh, so the two share one module build
+# devmap.ko and the context drivers (a subset of what vm-check.sh builds)
 kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
 	"$repo"/drivers/*.c 2>"$out/kmod.log") ||
 	{ cat "$out/kmod.log" >&2; fail "module build failed"; }

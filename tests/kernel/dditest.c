@@ -36,23 +36,7 @@
 #include <sys/ddi_intr.h>
 #include <sys/buf.h>
 #include "dditest.h"
-
-/* The edu card's registers (register set 1, its BAR 0). */
-#define EDU_REGSIZE 0x100
-#define EDU_INTR_STATUS 0x24
-#define EDU_INTR_ACK 0x64
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_DMA_START 0x1
-#define EDU_DMA_TO_RAM 0x2 /* direction: 0 is from RAM to the card */
-#define EDU_DMA_INTR 0x4 /* raise interrupt 0x100 when done */
-#define EDU_DMA_BUF 0x40000 /* the card's buffer, in its DMA space */
-#define EDU_DMA_ADDR_HI 0x0FFFFFFFULL /* the engine reaches 28 bits */
-/* with dma_mask=0xffffffff, which scripts/vm/run.sh gives the card */
-#define EDU_DMA_ADDR_HI32 0xFFFFFFFFULL
-#define EDU_DMA_BUFSIZE 4096
+#include "edu.h"
 
 typedef struct ddt_state {
 	dev_info_t *dip;

@@ -198,6 +198,35 @@ static void test_dma_errors(void)
 }
 
 /*
+ * DMA memory is bounded per process: XX_DMA_CTXS of its contexts get it,
+ * the next XX_DMA gets ENOMEM, and a context that goes gives it back.
+ */
+static void test_dma_limit(void)
+{
+	static uint8_t b[16];
+	volatile uint32_t *r[XX_DMA_CTXS + 1];
+	int fd[XX_DMA_CTXS + 1], got = 0, last;
+
+	for (int i = 0; i <= XX_DMA_CTXS; i++) {
+		r[i] = xx_map(&fd[i]);
+		(void)REG(r[i], XX_REG_IDENT); /* the card is this context's */
+		last = xx_dma(fd[i], XX_DMA_FROM_CARD, 0, sizeof(b), b);
+		got += i < XX_DMA_CTXS && last == 0;
+	}
+	ok(got == XX_DMA_CTXS && last == ENOMEM,
+	   "XX_DMA: a process's contexts with DMA memory are bounded (then ENOMEM)");
+	munmap((void *)r[0], 4096);
+	close(fd[0]);
+	(void)REG(r[XX_DMA_CTXS], XX_REG_IDENT);
+	ok(xx_dma(fd[XX_DMA_CTXS], XX_DMA_FROM_CARD, 0, sizeof(b), b) == 0,
+	   "XX_DMA: a context that goes gives its DMA memory back");
+	for (int i = 1; i <= XX_DMA_CTXS; i++) {
+		munmap((void *)r[i], 4096);
+		close(fd[i]);
+	}
+}
+
+/*
  * One of two players: turn after turn, take the card (the switch waits
  * for the other's DMA), check that every DMA started has ended, read back
  * the card's buffer (own data of the last turn, or empty on the first),
@@ -335,6 +364,7 @@ int main(void)
 	test_isolation();
 	test_sigbus();
 	test_dma_errors();
+	test_dma_limit();
 	test_dma_turns();
 	test_dma_leave();
 	printf("1..%d\n", ntests);

@@ -34,17 +34,8 @@
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include "memexp.h"
+#include "edu.h"
 
-/* The edu card's registers (register set 1, its BAR 0), 64-bit DMA ones. */
-#define EDU_REGSIZE 0x100
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_DMA_START 0x1 /* cleared by the card when done */
-#define EDU_DMA_TO_RAM 0x2
-#define EDU_DMA_BUF 0x40000 /* the card's buffer, in its DMA space */
-#define EDU_DMA_ADDR_HI 0x0FFFFFFFULL /* the engine reaches 28 bits */
 #define ME_DMA_WAIT_MS 2000 /* a transfer takes 100 ms of QEMU's clock */
 
 typedef struct me_state {

@@ -1,0 +1,1 @@
+../../drivers/edu.h
