@@ -92,10 +92,13 @@ faultcode_t dm_invalidate(struct devmap_handle *dhp, offset_t off, size_t len,
 	if (fc)
 		return fc;
 	ev.len = rlen;
-	/* inside a fault: a context switch of this thread, or its own fault */
+#ifndef DM_NO_EVENTS
+	/* for the events only (two lookups under locks): inside a fault, a
+	 * context switch of this thread, or its own fault */
 	ev.in_fault =
 		(dhp->dh_ctx && dm_ctx_unloaded(dhp->dh_ctx, dm_pages(rlen))) ||
 		dm_fault_current(ev.as);
+#endif
 	dmh_event(&ev);
 	return 0;
 }

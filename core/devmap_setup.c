@@ -254,9 +254,12 @@ int devmap_setup(dev_t dev, offset_t off, ddi_as_handle_t as, caddr_t *addrp,
 	if (dm_is_stub((const void *)req->cb->cb_devmap))
 		return EINVAL;
 	err = dm_devmap_build(as, req, off, prot, maxprot, flags);
-	if (!err && addrp)
+	if (err)
+		return err;
+	req->off = off; /* the mapping's first offset (dm_map_req) */
+	if (addrp)
 		*addrp = (caddr_t)req->addr;
-	return err;
+	return 0;
 }
 
 /**

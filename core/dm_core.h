@@ -48,7 +48,9 @@ void *dm_as_host(const struct as *as);
 struct dm_map_req {
 	const struct cb_ops *cb; /* the driver's entry points */
 	dev_t dev;
-	offset_t off; /* mmap offset (page aligned) */
+	offset_t off; /* mmap offset (page aligned); out: the offset of the
+		       * mapping's first page, which a segmap(9E) may change
+		       * (devmap_setup, ddi_mapdev) */
 	size_t len; /* length (page multiple) */
 	uint_t prot; /* PROT_* asked by mmap */
 	uint_t maxprot; /* PROT_* the open file allows */

@@ -111,6 +111,7 @@ int ddi_mapdev(dev_t dev, off_t offset, ddi_as_handle_t asp, caddr_t *addrp,
 		return err;
 	}
 	req->seg = seg;
+	req->off = offset; /* the mapping's first offset (dm_map_req) */
 	*handlep = seg;
 	if (addrp)
 		*addrp = (caddr_t)req->addr;

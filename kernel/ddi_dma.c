@@ -148,13 +148,15 @@ int ddi_dma_mem_alloc(ddi_dma_handle_t handle, size_t length,
 	size_t len = PAGE_ALIGN(length);
 	struct ddi_acc_impl *acc;
 
-	if (handle->mem_acc || !length)
+	/* a length near SIZE_MAX aligns to 0; a failure is the driver's to
+	 * report, not a kernel warning (lengths may come from users) */
+	if (handle->mem_acc || !length || !len)
 		return DDI_FAILURE;
 	acc = kzalloc(sizeof(*acc), gfp);
 	if (!acc)
 		return DDI_FAILURE;
-	handle->mem_kaddr =
-		dma_alloc_coherent(handle->dev, len, &handle->mem_dma, gfp);
+	handle->mem_kaddr = dma_alloc_coherent(
+		handle->dev, len, &handle->mem_dma, gfp | __GFP_NOWARN);
 	if (!handle->mem_kaddr) {
 		kfree(acc);
 		return DDI_FAILURE;
@@ -277,8 +279,10 @@ int ddi_dma_addr_bind_handle(ddi_dma_handle_t handle, struct as *as,
 	if (len - 1 > attr->dma_attr_count_max)
 		return DDI_DMA_TOOBIG;
 	handle->dir = dm_dma_dir(flags);
-	handle->mapped = !mem || addr < mem ||
-			 addr + len > mem + handle->mem_len;
+	/* inside the handle's own memory?  (no pointer sum: len is the
+	 * caller's and may be anything up to count_max) */
+	handle->mapped = !mem || addr < mem || len > handle->mem_len ||
+			 (size_t)(addr - mem) > handle->mem_len - len;
 	if (!handle->mapped) {
 		dma = handle->mem_dma + (addr - mem);
 	} else {
@@ -499,7 +503,10 @@ int ddi_dma_buf_bind_handle(ddi_dma_handle_t handle, struct buf *bp,
 						arg, cookiep, ccountp);
 	if (handle->bound)
 		return DDI_DMA_INUSE;
-	if (!bp->b_bcount)
+	/* the device may write only into a buf set up for reading (B_READ),
+	 * which ddi_umem_iosetup allows only on memory locked for writing */
+	if (!bp->b_bcount ||
+	    ((flags & DDI_DMA_READ) && !(bp->b_flags & B_READ)))
 		return DDI_DMA_NOMAPPING;
 	seg = seg >= UINT_MAX ?
 		      UINT_MAX :

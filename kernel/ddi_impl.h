@@ -27,7 +27,8 @@ struct dm_pin {
 	struct page **pages;
 	unsigned long npages;
 	bool write; /* pinned with FOLL_WRITE: the device may write them */
-	struct mm_struct *mm; /* charged (pinned_vm), held by mmgrab() */
+	struct mm_struct *mm; /* shown in its pinned_vm, held by mmgrab() */
+	struct user_struct *user; /* charged (locked_vm), held by get_uid() */
 	struct ddi_umem_cookie *cookie; /* of a deferred ddi_umem_unlock */
 	struct work_struct unlock_work;
 };

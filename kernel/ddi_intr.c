@@ -103,33 +103,14 @@ int ddi_intr_get_nintrs(dev_info_t *dip, int type, int *nintrsp)
 }
 EXPORT_SYMBOL_GPL(ddi_intr_get_nintrs);
 
-/**
- * ddi_intr_alloc() - allocate a device's interrupts
- * @dip: the device node
- * @h_array: receives a handle per interrupt allocated
- * @type: DDI_INTR_TYPE_FIXED, _MSI or _MSIX
- * @inum: the first interrupt: 0 (Linux allocates from the first)
- * @count: how many
- * @actualp: receives how many were allocated
- * @behavior: DDI_INTR_ALLOC_NORMAL (at least one) or DDI_INTR_ALLOC_STRICT
- *	      (@count or none)
- *
- * Return: DDI_SUCCESS, DDI_EINVAL (bad arguments), DDI_EAGAIN (not that
- * many vectors, or the device's vectors are allocated already) or
- * DDI_FAILURE (no memory).
- */
-int ddi_intr_alloc(dev_info_t *dip, ddi_intr_handle_t *h_array, int type,
-		   int inum, int count, int *actualp, int behavior)
+/* ddi_intr_alloc() under intr_lock: the handles made, or a DDI_E* code. */
+static int dm_intr_vectors(struct dev_info *dip, ddi_intr_handle_t *h_array,
+			   int type, int count, unsigned int flags,
+			   int behavior)
 {
-	unsigned int flags = type == DDI_INTR_TYPE_FIXED ? PCI_IRQ_INTX :
-			     type == DDI_INTR_TYPE_MSI	 ? PCI_IRQ_MSI :
-			     type == DDI_INTR_TYPE_MSIX	 ? PCI_IRQ_MSIX :
-							   0;
 	struct dm_intr_vecs *vecs;
 	int n, i;
 
-	if (!dip->pdev || !flags || inum != 0 || count < 1)
-		return DDI_EINVAL;
 	if (dip->intr)
 		return DDI_EAGAIN;
 	vecs = kzalloc(sizeof(*vecs), GFP_KERNEL);
@@ -162,10 +143,53 @@ int ddi_intr_alloc(dev_info_t *dip, ddi_intr_handle_t *h_array, int type,
 		return DDI_FAILURE;
 	}
 	dip->intr = vecs;
-	*actualp = n;
-	return DDI_SUCCESS;
+	return n;
+}
+
+/**
+ * ddi_intr_alloc() - allocate a device's interrupts
+ * @dip: the device node
+ * @h_array: receives a handle per interrupt allocated
+ * @type: DDI_INTR_TYPE_FIXED, _MSI or _MSIX
+ * @inum: the first interrupt: 0 (Linux allocates from the first)
+ * @count: how many
+ * @actualp: receives how many were allocated
+ * @behavior: DDI_INTR_ALLOC_NORMAL (at least one) or DDI_INTR_ALLOC_STRICT
+ *	      (@count or none)
+ *
+ * Return: DDI_SUCCESS, DDI_EINVAL (bad arguments), DDI_EAGAIN (not that
+ * many vectors, or the device's vectors are allocated already) or
+ * DDI_FAILURE (no memory).
+ */
+int ddi_intr_alloc(dev_info_t *dip, ddi_intr_handle_t *h_array, int type,
+		   int inum, int count, int *actualp, int behavior)
+{
+	unsigned int flags = type == DDI_INTR_TYPE_FIXED ? PCI_IRQ_INTX :
+			     type == DDI_INTR_TYPE_MSI	 ? PCI_IRQ_MSI :
+			     type == DDI_INTR_TYPE_MSIX	 ? PCI_IRQ_MSIX :
+							   0;
+	int n;
+
+	if (!dip->pdev || !flags || inum != 0 || count < 1)
+		return DDI_EINVAL;
+	mutex_lock(&dip->intr_lock);
+	n = dm_intr_vectors(dip, h_array, type, count, flags, behavior);
+	if (n >= 0)
+		*actualp = n;
+	mutex_unlock(&dip->intr_lock);
+	return n >= 0 ? DDI_SUCCESS : n;
 }
 EXPORT_SYMBOL_GPL(ddi_intr_alloc);
+
+/* ddi_intr_disable() under intr_lock. */
+static int dm_intr_disable(ddi_intr_handle_t h)
+{
+	if (!h->enabled)
+		return DDI_EINVAL;
+	free_irq(pci_irq_vector(h->vecs->dip->pdev, h->inum), h);
+	h->enabled = false;
+	return DDI_SUCCESS;
+}
 
 /**
  * ddi_intr_free() - free an interrupt handle
@@ -179,17 +203,19 @@ EXPORT_SYMBOL_GPL(ddi_intr_alloc);
 int ddi_intr_free(ddi_intr_handle_t h)
 {
 	struct dm_intr_vecs *vecs = h->vecs;
+	struct dev_info *dip = vecs->dip;
 
-	if (h->enabled)
-		ddi_intr_disable(h);
+	mutex_lock(&dip->intr_lock);
+	dm_intr_disable(h);
 	list_del(&h->link);
 	kfree(h);
 	if (list_empty(&vecs->handles)) {
 		if (!vecs->released)
-			pci_free_irq_vectors(vecs->dip->pdev);
-		vecs->dip->intr = NULL;
+			pci_free_irq_vectors(dip->pdev);
+		dip->intr = NULL;
 		kfree(vecs);
 	}
+	mutex_unlock(&dip->intr_lock);
 	return DDI_SUCCESS;
 }
 EXPORT_SYMBOL_GPL(ddi_intr_free);
@@ -265,18 +291,22 @@ static irqreturn_t dm_intr_thread(int irq, void *data)
 int ddi_intr_enable(ddi_intr_handle_t h)
 {
 	unsigned long flags = IRQF_ONESHOT;
+	struct dev_info *dip = h->vecs->dip;
+	int rc = DDI_SUCCESS;
 
-	if (h->enabled || !h->handler)
-		return DDI_EINVAL;
-	if (h->vecs->released)
-		return DDI_FAILURE;
 	if (h->type == DDI_INTR_TYPE_FIXED)
 		flags |= IRQF_SHARED;
-	if (request_threaded_irq(pci_irq_vector(h->vecs->dip->pdev, h->inum),
-				 NULL, dm_intr_thread, flags, h->name, h))
-		return DDI_FAILURE;
-	h->enabled = true;
-	return DDI_SUCCESS;
+	mutex_lock(&dip->intr_lock);
+	if (h->enabled || !h->handler)
+		rc = DDI_EINVAL;
+	else if (h->vecs->released ||
+		 request_threaded_irq(pci_irq_vector(dip->pdev, h->inum), NULL,
+				      dm_intr_thread, flags, h->name, h))
+		rc = DDI_FAILURE;
+	else
+		h->enabled = true;
+	mutex_unlock(&dip->intr_lock);
+	return rc;
 }
 EXPORT_SYMBOL_GPL(ddi_intr_enable);
 
@@ -290,11 +320,13 @@ EXPORT_SYMBOL_GPL(ddi_intr_enable);
  */
 int ddi_intr_disable(ddi_intr_handle_t h)
 {
-	if (!h->enabled)
-		return DDI_EINVAL;
-	free_irq(pci_irq_vector(h->vecs->dip->pdev, h->inum), h);
-	h->enabled = false;
-	return DDI_SUCCESS;
+	struct dev_info *dip = h->vecs->dip;
+	int rc;
+
+	mutex_lock(&dip->intr_lock);
+	rc = dm_intr_disable(h);
+	mutex_unlock(&dip->intr_lock);
+	return rc;
 }
 EXPORT_SYMBOL_GPL(ddi_intr_disable);
 
@@ -306,14 +338,16 @@ EXPORT_SYMBOL_GPL(ddi_intr_disable);
  */
 void dm_intr_release(struct dev_info *dip)
 {
-	struct dm_intr_vecs *vecs = dip->intr;
+	struct dm_intr_vecs *vecs;
 	struct ddi_intr_impl *h;
 
-	if (!vecs || vecs->released)
-		return;
-	list_for_each_entry(h, &vecs->handles, link)
-		if (h->enabled)
-			ddi_intr_disable(h);
-	pci_free_irq_vectors(dip->pdev);
-	vecs->released = true;
+	mutex_lock(&dip->intr_lock);
+	vecs = dip->intr;
+	if (vecs && !vecs->released) {
+		list_for_each_entry(h, &vecs->handles, link)
+			dm_intr_disable(h);
+		pci_free_irq_vectors(dip->pdev);
+		vecs->released = true;
+	}
+	mutex_unlock(&dip->intr_lock);
 }

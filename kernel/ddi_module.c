@@ -242,6 +242,7 @@ static void dm_free_instance(struct dev_info *dip)
 	mutex_unlock(&drv->lock);
 	pci_dev_put(dip->pdev);
 	mutex_destroy(&dip->map_lock);
+	mutex_destroy(&dip->intr_lock);
 	kfree(dip);
 }
 
@@ -302,6 +303,7 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 			dip->pdev = pci_dev_get(pdev);
 			dip->users = 1; /* attached */
 			mutex_init(&dip->map_lock, NULL, MUTEX_DRIVER, NULL);
+			mutex_init(&dip->intr_lock, NULL, MUTEX_DRIVER, NULL);
 			INIT_LIST_HEAD(&dip->groups);
 			INIT_WORK(&dip->teardown, dm_instance_work);
 			drv->inst[i] = dip;

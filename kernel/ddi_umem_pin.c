@@ -5,15 +5,21 @@
  * pin_user_pages_fast(FOLL_LONGTERM), as RDMA and VFIO pin memory a device
  * keeps using, so they are first moved out of ZONE_MOVABLE and CMA, and a
  * fork gives the child copies of pinned anonymous pages while the parent
- * keeps the pinned ones.  They are charged to mm->pinned_vm against
- * RLIMIT_MEMLOCK (unless the caller has CAP_IPC_LOCK) and uncharged from
- * that mm, held by mmgrab(), whoever drops the last reference.  An unlock
- * from a context that cannot sleep runs on devmap's workqueue.
+ * keeps the pinned ones.  They are charged to the user's locked_vm against
+ * RLIMIT_MEMLOCK (unless the caller has CAP_IPC_LOCK), as io_uring and XDP
+ * charge pinned memory: a pin may outlive its process (the driver keeps the
+ * cookie), so a per-process count would let forked children each pin up
+ * to the limit.  They also show in the process's mm->pinned_vm.  Both are
+ * uncharged, from the user and the mm held since, whoever drops the last
+ * reference.  An unlock from a context that cannot sleep runs on devmap's
+ * workqueue.
  */
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include "ddi_impl.h"
 #include "dm_linux.h"
@@ -21,16 +27,22 @@
 
 static struct workqueue_struct *dm_unlock_wq;
 
-/* Charge @npages to @mm's pinned pages; false over RLIMIT_MEMLOCK. */
-static bool dm_pin_charge(struct mm_struct *mm, unsigned long npages)
+/* Charge @npages to @user's locked pages; false over RLIMIT_MEMLOCK. */
+static bool dm_pin_charge(struct user_struct *user, unsigned long npages)
 {
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 
-	if (atomic64_add_return(npages, &mm->pinned_vm) <= limit ||
+	if (atomic_long_add_return(npages, &user->locked_vm) <= limit ||
 	    capable(CAP_IPC_LOCK))
 		return true;
-	atomic64_sub(npages, &mm->pinned_vm);
+	atomic_long_sub(npages, &user->locked_vm);
 	return false;
+}
+
+static void dm_pin_uncharge(struct dm_pin *pin)
+{
+	atomic_long_sub(pin->npages, &pin->user->locked_vm);
+	atomic64_sub(pin->npages, &pin->mm->pinned_vm);
 }
 
 /* Pin [addr, addr + npages pages) of the current process into @pin. */
@@ -46,6 +58,11 @@ static int dm_pin_pages(struct dm_pin *pin, unsigned long addr)
 	return got == -ENOMEM ? ENOMEM : EFAULT;
 }
 
+static void dm_unlock_work(struct work_struct *work)
+{
+	ddi_umem_unlock(container_of(work, struct dm_pin, unlock_work)->cookie);
+}
+
 int dmh_umem_pin(caddr_t addr, size_t len, bool write, void **pinp)
 {
 	struct mm_struct *mm = current->mm;
@@ -59,20 +76,25 @@ int dmh_umem_pin(caddr_t addr, size_t len, bool write, void **pinp)
 		return ENOMEM;
 	pin->npages = len >> PAGE_SHIFT; /* at most DM_MAP_MAX: an int */
 	pin->write = write;
+	pin->mm = mm;
+	pin->user = get_uid(current_user());
+	/* the limit first: a refused request allocates nothing more */
+	if (!dm_pin_charge(pin->user, pin->npages))
+		goto free;
+	atomic64_add(pin->npages, &mm->pinned_vm);
 	pin->pages = kvmalloc_array(pin->npages, sizeof(*pin->pages),
 				    GFP_KERNEL_ACCOUNT);
-	if (!pin->pages || !dm_pin_charge(mm, pin->npages))
-		goto free;
-	err = dm_pin_pages(pin, (unsigned long)addr);
+	err = pin->pages ? dm_pin_pages(pin, (unsigned long)addr) : ENOMEM;
 	if (err) {
-		atomic64_sub(pin->npages, &mm->pinned_vm);
+		dm_pin_uncharge(pin);
 		goto free;
 	}
 	mmgrab(mm);
-	pin->mm = mm;
+	INIT_WORK(&pin->unlock_work, dm_unlock_work);
 	*pinp = pin;
 	return 0;
 free:
+	free_uid(pin->user);
 	kvfree(pin->pages);
 	kfree(pin);
 	return err;
@@ -93,15 +115,11 @@ void dmh_umem_unpin(void *pin)
 
 	/* the device may have written them: the data must reach the file */
 	unpin_user_pages_dirty_lock(p->pages, p->npages, p->write);
-	atomic64_sub(p->npages, &p->mm->pinned_vm);
+	dm_pin_uncharge(p);
+	free_uid(p->user);
 	mmdrop(p->mm);
 	kvfree(p->pages);
 	kfree(p);
-}
-
-static void dm_unlock_work(struct work_struct *work)
-{
-	ddi_umem_unlock(container_of(work, struct dm_pin, unlock_work)->cookie);
 }
 
 /*
@@ -115,8 +133,12 @@ bool dmh_umem_unlock_later(struct ddi_umem_cookie *cp)
 	if (preemptible())
 		return false;
 	p->cookie = cp;
-	INIT_WORK(&p->unlock_work, dm_unlock_work);
-	queue_work(dm_unlock_wq, &p->unlock_work);
+	/* initialised with the pin: a second deferred unlock while the first
+	 * is queued finds it pending and is reported, not queued again */
+	if (!queue_work(dm_unlock_wq, &p->unlock_work))
+		dmh_log_ratelimited(
+			DM_CE_WARN,
+			"ddi_umem_unlock: a cookie unlocked twice; ignored");
 	return true;
 }
 

@@ -46,6 +46,7 @@ struct dev_info {
 	struct dm_stats __percpu *stats; /* event counters (dm_events.c) */
 	struct dentry *stats_file; /* their debugfs file */
 	struct dm_intr_vecs *intr; /* of ddi_intr_alloc(9F) (ddi_intr.c) */
+	struct mutex intr_lock; /* intr, and its handles' vectors (ddi_intr.c) */
 };
 
 /* A driver registered with mod_install(9F). */

@@ -266,7 +266,6 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 	/* before the driver runs: its callbacks may unload (no slot yet:
 	 * nothing of this mapping can be loaded, nothing to zap) */
 	grp->mapping = file->f_mapping;
-	grp->map_off = req.off;
 	req.host = grp;
 	err = dm_seg_map(grp->dmm->as, &req);
 	if (err) {
@@ -274,6 +273,9 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma)
 		return -err;
 	}
 	grp->seg = req.seg;
+	/* the offset of the first page as the handles know it: a segmap(9E)
+	 * may set the mapping up at another than the mmap offset */
+	grp->map_off = req.off;
 	/* the driver accepted it: now it gets its file offsets */
 	WRITE_ONCE(grp->slot, dm_slot_alloc(drv));
 	err = !grp->slot ? -ENOMEM : !dm_group_link(grp) ? -ENXIO : 0;
@@ -466,8 +468,7 @@ static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 			dm_fault_abandon(&f);
 			return VM_FAULT_SIGBUS;
 		}
-		if ((vmf->flags & FAULT_FLAG_ALLOW_RETRY) &&
-		    !(vmf->flags & FAULT_FLAG_RETRY_NOWAIT)) {
+		if (!f.nowait) {
 			dm_release_fault_lock(vmf);
 			dm_fault_wait(&f);
 			return VM_FAULT_RETRY;

@@ -307,6 +307,38 @@ out:
 	close(fd);
 }
 
+/*
+ * A driver's segmap(9E) may set a mapping up at another offset than the
+ * mmap offset (devmap_setup with a translated offset): unloads must still
+ * find the mapping's own translations.  A maps at offset P, which dmtest
+ * translates to its context page (offset 0); B takes the context; A must
+ * keep no translation (it kept one when unloads counted from the mmap
+ * offset).
+ */
+static void test_segmap_offset(void)
+{
+	int fd = dev_open();
+	volatile uint32_t *a;
+	struct other b;
+
+	ioctl(fd, DMT_SEGMAP_SHIFT, (long)P);
+	a = mmap(NULL, P, RW, MAP_SHARED, fd, P);
+	ioctl(fd, DMT_SEGMAP_SHIFT, 0L);
+	if (a == MAP_FAILED) {
+		ok(0, "segmap at a translated offset: mmap");
+		close(fd);
+		return;
+	}
+	a[0] = 0xaaaa0300; /* A owns the context */
+	b = other_start(0xbbbb0300);
+	is(present(getpid(), (const void *)a), 0,
+	   "segmap at a translated offset: a switch still revokes the old owner");
+	ok(a[0] != 0xbbbb0300 && other_end(&b),
+	   "segmap at a translated offset: the old owner never reads the new owner's context");
+	munmap((void *)a, P);
+	close(fd);
+}
+
 static volatile sig_atomic_t alarms;
 
 static void on_alarm(int sig)
@@ -513,6 +545,7 @@ int main(int argc, char **argv)
 		test_partial_munmap("hole", P);
 		test_partial_munmap("tail", 2 * P);
 		test_dontfork_move();
+		test_segmap_offset();
 		test_syscall_wait();
 		test_write_only();
 		test_log_ratelimit();

@@ -685,7 +685,7 @@ static int ddt_udma_buf(ddt_state_t *sp, struct buf *bp, struct ddt_udma *u)
 		goto out;
 	}
 	u->bind_rc = ddi_dma_buf_bind_handle(
-		h, bp, u->dir == DDT_UDMA_IN ? DDI_DMA_READ : DDI_DMA_WRITE,
+		h, bp, u->dir == DDT_UDMA_OUT ? DDI_DMA_WRITE : DDI_DMA_READ,
 		DDI_DMA_SLEEP, NULL, &cookie, &n);
 	if (u->bind_rc == DDI_DMA_MAPPED) {
 		u->ncookies = n;
@@ -720,7 +720,7 @@ static int ddt_udma(ddt_state_t *sp, dev_t dev, struct ddt_udma *u)
 	struct buf *bp;
 	int rc;
 
-	if (cookie == NULL)
+	if (cookie == NULL || u->dir < DDT_UDMA_IN || u->dir > DDT_UDMA_WRONG)
 		return EINVAL;
 	bp = ddi_umem_iosetup(cookie, (off_t)u->off, u->len,
 			      u->dir == DDT_UDMA_IN ? B_READ : B_WRITE, dev, 7,

@@ -123,6 +123,8 @@ struct ddt_ulock {
  */
 #define DDT_UDMA_IN 0
 #define DDT_UDMA_OUT 1
+/* a B_WRITE buf bound for the card to write it (DDI_DMA_READ): refused */
+#define DDT_UDMA_WRONG 2
 struct ddt_udma {
 	int slot, dir;
 	unsigned long off, len;

@@ -17,6 +17,7 @@
 #define UL_WRITE 2 /* DDI_UMEMLOCK_WRITE */
 #define UL_RW (UL_READ | UL_WRITE)
 #define UL_MAPPED 0 /* DDI_DMA_MAPPED */
+#define UL_NOMAPPING (-2) /* DDI_DMA_NOMAPPING */
 
 static long pg;
 
@@ -240,6 +241,9 @@ static void test_umem_dma(int fd, unsigned char *buf, int slot)
 	   "ddi_umem_iosetup B_READ on memory locked only for reading: NULL");
 	is(udma(fd, ro, DDT_UDMA_OUT, 0, pg, 0, &u), 0, "... B_WRITE works");
 	ok(u.hash == fnv(buf, pg), "... the card read the page");
+	udma(fd, ro, DDT_UDMA_WRONG, 0, pg, 0, &u);
+	is(u.bind_rc, UL_NOMAPPING,
+	   "ddi_dma_buf_bind_handle of a B_WRITE buf for the device to write: DDI_DMA_NOMAPPING");
 	is(ioctl(fd, DDT_UUNLOCK, ro), 0, "ddi_umem_unlock of that lock");
 	alarm(0);
 }

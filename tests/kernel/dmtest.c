@@ -45,6 +45,7 @@ struct dmt_state {
 	int ctx_pages; /* for new mappings */
 	bool eintr_on_signal; /* as a driver sleeping in cv_wait_sig would */
 	bool load_whole; /* multi-page contexts: load the owner's whole range */
+	offset_t segmap_shift; /* DMT_SEGMAP_SHIFT */
 };
 
 static struct dmt_state *dmt;
@@ -257,6 +258,22 @@ static int dmt_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
 	return 0;
 }
 
+/* devmap_setup(9F) at a translated offset, as some drivers do. */
+static int dmt_segmap(dev_t dev, off_t off, struct as *asp, caddr_t *addrp,
+		      off_t len, unsigned int prot, unsigned int maxprot,
+		      unsigned int flags, cred_t *credp)
+{
+	offset_t shift;
+
+	mutex_enter(&dmt->lock);
+	shift = dmt->segmap_shift;
+	mutex_exit(&dmt->lock);
+	if (off < shift)
+		return ENXIO;
+	return devmap_setup(dev, off - shift, asp, addrp, (size_t)len, prot,
+			    maxprot, flags, credp);
+}
+
 static int dmt_close(dev_t dev, int flag, int otyp, cred_t *credp)
 {
 	mutex_enter(&dmt->lock);
@@ -350,11 +367,19 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		dmt->ctx_pages = 1;
 		dmt->eintr_on_signal = false;
 		dmt->load_whole = false;
+		dmt->segmap_shift = 0;
 		mutex_exit(&dmt->lock);
 		return 0;
 	case DMT_EINTR_ON_SIGNAL:
 		mutex_enter(&dmt->lock);
 		dmt->eintr_on_signal = arg != 0;
+		mutex_exit(&dmt->lock);
+		return 0;
+	case DMT_SEGMAP_SHIFT:
+		if (arg < 0 || arg % DMT_PAGE)
+			return EINVAL;
+		mutex_enter(&dmt->lock);
+		dmt->segmap_shift = (offset_t)arg;
 		mutex_exit(&dmt->lock);
 		return 0;
 	case DMT_LOAD_WHOLE:
@@ -396,7 +421,7 @@ static struct cb_ops dmt_cb_ops = {
 	.cb_ioctl = dmt_ioctl,
 	.cb_devmap = dmt_devmap,
 	.cb_mmap = nodev,
-	.cb_segmap = nodev,
+	.cb_segmap = dmt_segmap,
 	.cb_chpoll = nodev,
 	.cb_prop_op = nodev,
 	.cb_flag = D_NEW | D_MP | D_DEVMAP,

@@ -42,6 +42,9 @@ struct dmt_present {
 #define DMT_FAIL_DUP (DMT_IOC | 7) /* the next devmap_dup fails */
 #define DMT_PRESENT (DMT_IOC | 6) /* struct dmt_present in/out */
 #define DMT_SET_CTX_PAGES (DMT_IOC | 8) /* context pages of new mappings */
+/* segmap(9E) sets new mappings up at the mmap offset minus this many
+ * bytes (a driver translating offsets; 0: as mapped) */
+#define DMT_SEGMAP_SHIFT (DMT_IOC | 11)
 #define DMT_LOAD_WHOLE \
 	(DMT_IOC | 10) /* 1: a switch to a multi-page context loads it all */
 #define DMT_EINTR_ON_SIGNAL \
