@@ -19,7 +19,8 @@
  * with it (dm_intr_release()): the PCI core frees a managed device's
  * vectors when its driver lets go, and detach(9E) may come later, with
  * the last mapping.  The driver's ddi_intr_disable() and ddi_intr_free()
- * then only free the handles.
+ * then only free the handles.  The instance's intr_lock orders these calls
+ * against each other and against the removal (the handler never takes it).
  */
 #include <linux/interrupt.h>
 #include <linux/pci.h>

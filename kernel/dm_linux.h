@@ -107,7 +107,8 @@ struct dm_group {
 	struct dm_group *fork_child;
 	u64 fork_id;
 	struct address_space *mapping;
-	offset_t map_off; /* the mmap offset at the slot's first page */
+	offset_t map_off; /* the handles' offset at the slot's first page: the
+			   * mmap offset, or the one segmap(9E) set up */
 	struct dm_slot *slot; /* NULL until the driver accepted the mmap */
 };
 
