@@ -41,7 +41,7 @@ enum { EX_OK, EX_USAGE, EX_NOMOD, EX_NODEV, EX_PERM, EX_NOFS };
 struct inst {
 	char name[NAME_MAX_LEN];
 	unsigned long long faults, calls, switches, waits, wait_us;
-	unsigned long long sigbus, sigsegv, loads, unloads, maps;
+	unsigned long long sigbus, sigsegv, loads, unloads;
 	int nctx;
 	struct {
 		unsigned long num, for_ms;
@@ -107,7 +107,6 @@ static void parse_line(struct inst *in, const char *line)
 		K(sigsegv),
 		K(loads),
 		K(unloads),
-		K(maps),
 #undef K
 		{ "driver_calls", offsetof(struct inst, calls) },
 	};
