@@ -40,16 +40,33 @@ enum dm_fault_result dm_fault_outcome(struct dm_fault *f, faultcode_t fc)
 	}
 }
 
-/* Load the faulting page of a valid page or a handle without callback. */
-static faultcode_t dm_fault_load(struct dm_fault *f, struct devmap_handle *dhp)
+/*
+ * Load the faulting page of a valid page or of a handle without callback,
+ * offering the host the run of pages around it that need no driver
+ * either (valid ones; with @always, any), up to DM_RUN_PAGES each way:
+ * after a switch validated more than a fault installs, or a split of a
+ * huge entry, the rest comes back in a fault per window, not per page.
+ * The whole offered run is valid afterwards, as the host may load it.
+ */
+static faultcode_t dm_fault_load(struct dm_fault *f, struct devmap_handle *dhp,
+				 bool always)
 {
-	faultcode_t fc = 0;
+	size_t lo = f->soff, hi = f->soff + PAGESIZE, n;
+	faultcode_t fc;
 
 	if (dhp->dh_flags & DEVMAP_MAPPING_INVALID)
 		return FC_NOMAP;
-	fc = dmh_load(f, dhp, f->soff, PAGESIZE);
+	for (n = 1; n < DM_RUN_PAGES && lo > 0 &&
+		    (always || dm_valid_test(dhp, lo - PAGESIZE));
+	     n++)
+		lo -= PAGESIZE;
+	for (n = 1; n < DM_RUN_PAGES && hi < dhp->dh_len &&
+		    (always || dm_valid_test(dhp, hi));
+	     n++)
+		hi += PAGESIZE;
+	fc = dmh_load(f, dhp, lo, hi - lo);
 	if (fc == 0)
-		dm_valid_set(dhp, f->soff, PAGESIZE, true);
+		dm_valid_set(dhp, lo, hi - lo, true);
 	return fc;
 }
 
@@ -65,7 +82,7 @@ bool dm_fault_fast(struct dm_fault *f, struct devmap_handle *dhp, bool always,
 	dmh_mutex_enter(&dhp->dh_lock);
 	done = always || dm_valid_test(dhp, f->soff);
 	if (done)
-		*fcp = dm_fault_load(f, dhp);
+		*fcp = dm_fault_load(f, dhp, always);
 	dmh_mutex_exit(&dhp->dh_lock);
 	return done;
 }

@@ -257,6 +257,12 @@ static inline uint_t dm_seg_nhandles(const struct dm_seg *seg)
 	return n;
 }
 
+/*
+ * Pages each way of a fault that a refault of a valid page offers the host
+ * to load with it (dm_fault_load): a 2 MiB window of 4 KiB pages.
+ */
+#define DM_RUN_PAGES 512
+
 /* Bounded retries of an access callback that returns 0 without loading. */
 #define DM_NOLOAD_MAX 8
 

@@ -18,6 +18,7 @@
 #include <linux/compat.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/kdev_t.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -201,6 +202,9 @@ const struct file_operations dm_fops = {
 	.unlocked_ioctl = dm_ioctl,
 	.compat_ioctl = dm_ioctl,
 	.mmap = dm_mmap,
+	/* 2 MiB mappings at 2 MiB aligned addresses (by their offset), so
+	 * that contexts of that size can be loaded huge (dm_pmd.c) */
+	.get_unmapped_area = thp_get_unmapped_area,
 	.llseek = noop_llseek,
 };
 

@@ -143,6 +143,10 @@ extern const struct vm_operations_struct dm_vm_ops;
 extern struct vfsmount *dm_mnt;
 
 int dm_mmap(struct file *file, struct vm_area_struct *vma);
+bool dm_pmd_mapped(struct vm_fault *vmf, unsigned long addr);
+bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr, unsigned long pfn,
+		 pgprot_t prot);
+unsigned long dm_umem_contig_pfn(const void *first, const void *last);
 void dm_vm_init(void);
 bool dm_instance_get(struct dev_info *dip, bool open);
 void dm_instance_put(struct dev_info *dip);

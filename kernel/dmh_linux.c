@@ -3,7 +3,8 @@
  * The host interface (core/dm_host.h) in the Linux kernel: memory, locks,
  * jiffies, and translations.  Translations are loaded with
  * vmf_insert_pfn_prot() inside the fault, the faulting page and the rest of
- * the range the driver loads in the faulting VMA (dmh_load), and removed with
+ * the range the driver loads in the faulting VMA (dmh_load), 2 MiB windows
+ * of it as huge entries where they can be (dm_pmd.c), and removed with
  * unmap_mapping_pages() on the driver's own address_space at the mapping's
  * private file offsets, which needs no lock of the owning process and so
  * works from inside another process's fault.
@@ -31,24 +32,6 @@ void *dmh_zalloc(size_t size, int flags)
 void dmh_free(void *p, size_t size)
 {
 	kvfree(p);
-}
-
-void *dmh_umem_alloc(size_t size, int flags)
-{
-	if (flags == DMH_NOSLEEP)
-		return alloc_pages_exact(size, GFP_NOWAIT | __GFP_ZERO |
-						       __GFP_NOWARN);
-	/* quiet: the failure goes back to the driver (ddi_umem_alloc(9F)
-	 * returns NULL), which may allocate on a user's behalf */
-	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
-}
-
-void dmh_umem_free(void *kva, size_t size)
-{
-	if (is_vmalloc_addr(kva))
-		vfree(kva);
-	else
-		free_pages_exact(kva, size);
 }
 
 void dmh_mutex_destroy(dmh_mutex_t *m)
@@ -184,6 +167,18 @@ static unsigned long dm_backing_pfn(const struct dm_backing *b)
 					 PHYS_PFN(virt_to_phys(b->kva));
 }
 
+/* The protection of @b's page in @vma. */
+static pgprot_t dm_prot(const struct vm_area_struct *vma,
+			const struct dm_backing *b)
+{
+	pgprot_t prot = dm_cache_prot(vma->vm_page_prot, b->cache);
+
+	/* device memory is never encrypted memory (SME/SEV guests) */
+	if (b->kind == DM_BK_PFN && (b->io || !pfn_valid(b->pfn)))
+		prot = pgprot_decrypted(prot);
+	return prot;
+}
+
 /* Insert the page at user address @page, offset @soff in @dhp. */
 static faultcode_t dm_insert(struct dm_fault *f, struct devmap_handle *dhp,
 			     size_t soff, unsigned long page)
@@ -192,19 +187,40 @@ static faultcode_t dm_insert(struct dm_fault *f, struct devmap_handle *dhp,
 	struct dm_backing b;
 	faultcode_t fc;
 	vm_fault_t ret;
-	pgprot_t prot;
 
 	fc = dm_handle_backing(f, dhp, soff, &b);
 	if (fc)
 		return fc;
-	prot = dm_cache_prot(vmf->vma->vm_page_prot, b.cache);
-	/* device memory is never encrypted memory (SME/SEV guests) */
-	if (b.kind == DM_BK_PFN && (b.io || !pfn_valid(b.pfn)))
-		prot = pgprot_decrypted(prot);
-	ret = vmf_insert_pfn_prot(vmf->vma, page, dm_backing_pfn(&b), prot);
+	ret = vmf_insert_pfn_prot(vmf->vma, page, dm_backing_pfn(&b),
+				  dm_prot(vmf->vma, &b));
 	if (ret == VM_FAULT_NOPAGE)
 		return 0;
 	return FC_MAKE_ERR(ret == VM_FAULT_OOM ? ENOMEM : EFAULT);
+}
+
+/*
+ * Load the 2 MiB window at user address @w, offset @soff in @dhp, with one
+ * huge entry if its backing is one aligned contiguous run (dm_pmd.c).
+ * Returns true if a huge entry maps it now.
+ */
+static bool dm_insert_huge(struct dm_fault *f, struct devmap_handle *dhp,
+			   size_t soff, unsigned long w)
+{
+	struct vm_fault *vmf = f->host;
+	struct dm_backing b, e;
+	unsigned long pfn = 0;
+
+	if (dm_handle_backing(f, dhp, soff, &b) ||
+	    dm_handle_backing(f, dhp, soff + PMD_SIZE - PAGE_SIZE, &e) ||
+	    b.kind != e.kind)
+		return false;
+	if (b.kind == DM_BK_KVA)
+		pfn = dm_umem_contig_pfn(b.kva, e.kva);
+	else if (b.io && e.io &&
+		 e.pfn == b.pfn + (PMD_SIZE >> PAGE_SHIFT) - 1 &&
+		 IS_ALIGNED(b.pfn, PMD_SIZE >> PAGE_SHIFT))
+		pfn = b.pfn; /* devmap_devmem_setup(9F) memory is linear */
+	return pfn && dm_pmd_load(vmf, w, pfn, dm_prot(vmf->vma, &b));
 }
 
 /*
@@ -214,18 +230,21 @@ static faultcode_t dm_insert(struct dm_fault *f, struct devmap_handle *dhp,
  * The faulting page goes first and its failure is the fault's; then the
  * rest of the range that this VMA maps, so that a switch to a multi-page
  * context costs one fault, not one per page (as DRM's TTM prefaults).  A
- * page that fails there stays valid without a translation and faults in
- * later without the driver.  A legacy handle loads only the faulting page
- * (its other pages would call mmap(9E) under dh_lock).  At most
- * DM_LOAD_MAX pages go in per fault, from the faulting one upwards, which
- * bounds the time a fault holds the mmap_lock; docs/architecture.md says
- * why this bound.
+ * 2 MiB window wholly in that range goes in as one huge entry when its
+ * backing allows (dm_insert_huge), the rest page by page; no page goes
+ * into a window a huge entry maps.  A page that fails stays valid without
+ * a translation and faults in later without the driver.  A legacy handle
+ * loads only the faulting page (its other pages would call mmap(9E) under
+ * dh_lock).  At most DM_LOAD_MAX pages go in per fault, those of the
+ * faulting page's window first, which bounds the time a fault holds the
+ * mmap_lock; docs/architecture.md says why this bound.
  */
 int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	     size_t len)
 {
 	struct vm_fault *vmf = f ? f->host : NULL;
-	uintptr_t start = dm_handle_uvaddr(dhp) + soff, page, lo, hi, a;
+	uintptr_t start = dm_handle_uvaddr(dhp) + soff, page, lo, hi, a, w, end;
+	bool legacy;
 	faultcode_t fc;
 
 	if (!vmf || vmf->vma->vm_private_data != dm_handle_host(dhp))
@@ -233,20 +252,39 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	page = vmf->address & PAGE_MASK;
 	if (page < start || page - start >= len)
 		return 0; /* valid now; its own fault loads it */
-	fc = dm_insert(f, dhp, soff + (page - start), page);
-	if (fc || dm_handle_asks_driver(dhp))
-		return fc; /* the others' mmap(9E) may not run under dh_lock */
-	/* the range in this VMA, the faulting page and what follows first */
-	hi = min3(start + len, (uintptr_t)vmf->vma->vm_end,
-		  page + DM_LOAD_MAX * PAGE_SIZE);
-	lo = max3(start, (uintptr_t)vmf->vma->vm_start,
-		  hi - min_t(uintptr_t, hi, DM_LOAD_MAX * PAGE_SIZE));
-	for (a = lo; a < hi; a += PAGE_SIZE)
-		if (a != page)
-			dm_insert(f, dhp, soff + (a - start), a);
+	legacy = dm_handle_asks_driver(dhp);
+	/* the range in this VMA; beyond DM_LOAD_MAX pages, those from the
+	 * faulting page's 2 MiB window on, so that window can go in huge */
+	lo = max_t(uintptr_t, start, vmf->vma->vm_start);
+	hi = min_t(uintptr_t, start + len, vmf->vma->vm_end);
+	w = page & PMD_MASK;
+	if (hi - lo > DM_LOAD_MAX * PAGE_SIZE) {
+		lo = max(lo, w);
+		hi = min(hi, lo + DM_LOAD_MAX * PAGE_SIZE);
+		lo = max(lo, hi - DM_LOAD_MAX * PAGE_SIZE);
+	}
+	if (legacy || w < lo || w + PMD_SIZE > hi ||
+	    !dm_insert_huge(f, dhp, soff + (w - start), w)) {
+		/* a racing fault of this handle may have mapped it huge */
+		if (dm_pmd_mapped(vmf, page))
+			return 0;
+		fc = dm_insert(f, dhp, soff + (page - start), page);
+		if (fc || legacy)
+			return fc;
+	}
+	for (a = lo; a < hi; a = end) {
+		w = a & PMD_MASK;
+		end = min_t(uintptr_t, hi, w + PMD_SIZE);
+		if (dm_pmd_mapped(vmf, a) ||
+		    (a == w && end == w + PMD_SIZE &&
+		     dm_insert_huge(f, dhp, soff + (w - start), w)))
+			continue;
+		for (; a < end; a += PAGE_SIZE)
+			if (a != page)
+				dm_insert(f, dhp, soff + (a - start), a);
+	}
 	return 0;
 }
-
 /*
  * Remove the translations of [soff, soff + len) of @dhp in every VMA of
  * its mapping (and of nothing else: the range is the mapping's own slot of

@@ -17,6 +17,8 @@ probe HAVE_VM_FLAGS_SET '#include <linux/mm.h>' \
 	'struct vm_area_struct *v = NULL; vm_flags_mod(v, VM_IO, 0);'
 probe HAVE_RELEASE_FAULT_LOCK '#include <linux/mm.h>' \
 	'struct vm_fault *f = NULL; release_fault_lock(f);'
+probe HAVE_VMF_INSERT_PFN_PMD_PROT '#include <linux/mm.h>\n#include <linux/huge_mm.h>\n#include <linux/pfn_t.h>' \
+	'struct vm_fault *f = NULL; (void)vmf_insert_pfn_pmd_prot(f, __pfn_to_pfn_t(0, PFN_DEV), PAGE_KERNEL, false);'
 probe HAVE_CLASS_CREATE_ONE_ARG '#include <linux/device/class.h>' \
 	'struct class *c = class_create("x"); (void)c;'
 

@@ -3,8 +3,8 @@
 # (kernel/ plus the portable core) and the given extra module sources
 # (Solaris-style drivers) against the kernel build tree KBUILD, out of tree,
 # in OUTDIR (sources linked in, objects never in the source tree).  Runs the
-# API probes (kernel/probe.sh) once per kernel build tree.  Called by
-# scripts/kmod.sh (the VM kernels) and by dkms.conf (DKMS, any kernel).
+# API probes (kernel/probe.sh) once per kernel build tree and probe set.
+# Called by scripts/kmod.sh (the VM kernels) and by dkms.conf (DKMS).
 set -euo pipefail
 usage='usage: kmod-build.sh KBUILD OUTDIR [MODULE_SOURCE...]'
 kbuild=${1:?$usage}
@@ -30,8 +30,10 @@ for o in "${extra[@]}"; do
 	# shellcheck disable=SC2016 # $(ddi-ccflags) is for make
 	printf 'obj-m += %s\nCFLAGS_%s += $(ddi-ccflags)\n' "$o" "$o"
 done >"$dir/Kbuild.extra"
-if [ ! -f "$dir/dm_probes.h" ] || [ "$(cat "$dir/probed" 2>/dev/null)" != "$kbuild" ]; then
+# again when the kernel or the probes change
+probed="$kbuild $(sha256sum <"$repo/kernel/probe.sh")"
+if [ ! -f "$dir/dm_probes.h" ] || [ "$(cat "$dir/probed" 2>/dev/null)" != "$probed" ]; then
 	"$repo/kernel/probe.sh" "$kbuild" "$dir"
-	echo "$kbuild" >"$dir/probed"
+	echo "$probed" >"$dir/probed"
 fi
 make -s -C "$kbuild" M="$dir" modules >&2

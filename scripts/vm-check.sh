@@ -28,6 +28,8 @@ mkdir -p "$out"
 # the port examples: Solaris-style drivers with no Linux header (their
 # user programs are the port folder's *_user.c)
 port=("$repo/tests/kernel/port/lockpg.c" "$repo/tests/kernel/port/memexp.c")
+# the test drivers
+testdrv=("$repo/tests/kernel/dmtest.c" "$repo/tests/kernel/hugetest.c" "$repo/tests/kernel/dditest.c")
 "$repo/scripts/vm/prepare.sh" "$flavour" >&2
 case $? in
 0) ;;
@@ -42,7 +44,7 @@ if [ -n "${DEVMAP_INSTALLED:-}" ]; then
 	ko=$(ls "/lib/modules/$flavour/updates/dkms/devmap.ko"* 2>/dev/null | head -n1)
 	[ -n "$ko" ] || fail "no DKMS-installed devmap.ko for $flavour"
 	case $ko in *.xz) xz -dc "$ko" >"$kdir/devmap.ko" ;; *) cp "$ko" "$kdir/devmap.ko" ;; esac
-	for f in "$repo/tests/kernel/dmtest.c" "$repo/tests/kernel/dditest.c" "${port[@]}" "$repo"/drivers/*.c; do
+	for f in "${testdrv[@]}" "${port[@]}" "$repo"/drivers/*.c; do
 		ln -s "$f" "$kdir/"
 		echo "obj-m += $(basename "${f%.c}").o"
 	done >"$kdir/Kbuild"
@@ -51,8 +53,8 @@ if [ -n "${DEVMAP_INSTALLED:-}" ]; then
 	make -s -C "/lib/modules/$flavour/build" M="$kdir" modules >"$out/kmod.log" 2>&1 ||
 		{ cat "$out/kmod.log" >&2; fail "driver build against $DEVMAP_INSTALLED failed"; }
 else
-	kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
-		"$repo/tests/kernel/dditest.c" "${port[@]}" "$repo"/drivers/*.c 2>"$out/kmod.log") ||
+	kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "${testdrv[@]}" "${port[@]}" \
+		"$repo"/drivers/*.c 2>"$out/kmod.log") ||
 		{ cat "$out/kmod.log" >&2; fail "module build failed"; }
 fi
 cc_flags=(-static -O2 -Wall -Wextra -Werror -I"$repo/tests/kernel" -I"$repo/drivers")
@@ -61,6 +63,7 @@ gcc "${cc_flags[@]}" -o "$out/dmtest_user" "$repo/tests/kernel/dmtest_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/xx_user" "$repo/tests/kernel/xx_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/drivers_user" "$repo/tests/kernel/drivers_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/attack_user" "$repo/tests/kernel/attack_user.c" &&
+	gcc "${cc_flags[@]}" -o "$out/huge_user" "$repo/tests/kernel/huge_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/unplug_user" "$repo/tests/kernel/unplug_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/dditest_user" "$repo/tests/kernel/dditest_user.c" &&
 	gcc "${cc_flags[@]}" -I"$repo/tests/kernel/port" -o "$out/lockpg_user" \
@@ -83,7 +86,7 @@ echo "-t $stress_s${STRESS_SEED:+ -s $STRESS_SEED}" >"$out/stress.conf"
 	"$out/failnth_user" "$out/trace_user" "$out/devmapstat" \
 	"$out/stress_user" "$out/stress.conf" \
 	"$kdir"/*.ko "$out/dmtest_user" "$out/dmtest_user32" "$out/xx_user" \
-	"$out/drivers_user" "$out/attack_user" "$out/unplug_user" "$out/dditest_user" \
+	"$out/drivers_user" "$out/attack_user" "$out/huge_user" "$out/unplug_user" "$out/dditest_user" \
 	"$out/lockpg_user" "$out/memexp_user" ||
 	fail "initramfs build failed"
 args=(--kernel "$flavour" --timeout 180)

@@ -16,11 +16,9 @@
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <sys/modctl.h>
-#include <linux/mm.h>
-#include <linux/pid.h>
 #include <linux/sched.h>
-#include <linux/sched/mm.h>
 #include "dmtest.h"
+#include "kpresent.h"
 
 struct dmt_ctx {
 	devmap_cookie_t dhp;
@@ -282,54 +280,6 @@ static int dmt_close(dev_t dev, int flag, int otyp, cred_t *credp)
 	return 0;
 }
 
-static int dmt_pte_fn(pte_t *pte, unsigned long addr, void *data)
-{
-	*(int *)data = pte_present(ptep_get(pte));
-	return 0;
-}
-
-/*
- * Is there a present PTE at @va of @vma?  (mmap_lock held.)  The walk
- * allocates no page table and calls dmt_pte_fn only where one exists; the
- * same call on every kernel, so the driver needs no probe of devmap's.
- */
-static int dmt_pte_present(struct vm_area_struct *vma, unsigned long va)
-{
-	int present = 0;
-
-	apply_to_existing_page_range(vma->vm_mm, va & PAGE_MASK, PAGE_SIZE,
-				     dmt_pte_fn, &present);
-	return present;
-}
-
-/*
- * Test instrument, Linux-specific: is there a present PTE at @va in
- * process @pid?  (/proc/PID/pagemap does not walk VM_PFNMAP mappings.)
- */
-static int dmt_present(int pid, unsigned long va)
-{
-	struct pid *p = find_get_pid(pid);
-	struct task_struct *task = get_pid_task(p, PIDTYPE_PID);
-	struct vm_area_struct *vma;
-	struct mm_struct *mm;
-	int present = -1;
-
-	put_pid(p);
-	if (!task)
-		return -1;
-	mm = get_task_mm(task);
-	put_task_struct(task);
-	if (!mm)
-		return -1;
-	mmap_read_lock(mm);
-	vma = vma_lookup(mm, va);
-	if (vma)
-		present = dmt_pte_present(vma, va);
-	mmap_read_unlock(mm);
-	mmput(mm);
-	return present;
-}
-
 static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		     int *rvalp)
 {
@@ -341,7 +291,7 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	case DMT_PRESENT:
 		if (ddi_copyin((void *)arg, &pr, sizeof(pr), mode))
 			return EFAULT;
-		pr.present = dmt_present(pr.pid, pr.va);
+		pr.present = kp_present(pr.pid, pr.va);
 		return ddi_copyout(&pr, (void *)arg, sizeof(pr), mode) ?
 			       EFAULT :
 			       0;

@@ -26,11 +26,12 @@ struct dmt_unmap {
 	int n2_new; /* new_dhp2 is a new handle */
 };
 
-/* Has process pid a valid translation (a present PTE) at va? */
+/* Has process pid a valid translation at va, and of what kind? */
 struct dmt_present {
 	int pid;
 	unsigned long va;
-	int present; /* out: 1, 0, or -1 (no such process/VMA) */
+	int present; /* out: 2 a huge (PMD) entry, 1 a page entry, 0 none,
+		      * -1 no such process or VMA */
 };
 
 #define DMT_IOC ('d' << 8)

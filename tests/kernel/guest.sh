@@ -26,6 +26,9 @@ insmod /opt/dmtest.ko; check $? "insmod dmtest.ko (a Solaris-style driver)"
 /opt/dmtest_user; check $? "dmtest_user exited 0"
 /opt/dmtest_user32 model; check $? "dmtest_user32 (a 32-bit process) exited 0"
 /opt/attack_user; check $? "attack_user (the one-owner promise under attack) exited 0"
+insmod /opt/hugetest.ko; check $? "insmod hugetest.ko (a 4 MiB context)"
+/opt/huge_user; check $? "huge_user (huge translations, and the promise with them) exited 0"
+rmmod hugetest; check $? "rmmod hugetest"
 /opt/dmtest_user hold >/tmp/hold &
 holder=$!
 i=0
