@@ -152,8 +152,9 @@ static void test_load_and_switch(void)
 		   "the mapping is 2 MiB aligned (thp_get_unmapped_area)");
 	flt = minflt();
 	fill(m, 0, HT_PAGES, 0xa0000000);
-	is(minflt() - flt, 2,
-	   "writing all 1024 pages faults twice: a window a fault");
+	/* a fault loads a 2 MiB window; unaligned, the windows are three */
+	is(minflt() - flt, (uintptr_t)m % (2UL << 20) ? 3 : 2,
+	   "writing all 1024 pages faults once per 2 MiB window it touches");
 	is(present(getpid(), page(m, 0)), huge, "window 0: the kind expected");
 	is(present(getpid(), page(m, HT_PAGES - 1)), huge,
 	   "window 1: the kind expected");
