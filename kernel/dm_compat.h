@@ -31,6 +31,26 @@ static inline void dm_release_fault_lock(struct vm_fault *vmf)
 #endif
 }
 
+/*
+ * Huge PFN entries a module may install (dm_pmd.c): a special PMD where the
+ * kernel has them, else a devmap PMD through 6.1's
+ * vmf_insert_pfn_pmd_prot(); none without transparent huge pages
+ * (PREEMPT_RT), where every window uses page entries.
+ */
+#if defined(CONFIG_TRANSPARENT_HUGEPAGE) && \
+	defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP)
+#define DM_PMD_SPECIAL
+#elif defined(CONFIG_TRANSPARENT_HUGEPAGE) &&  \
+	defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && \
+	defined(HAVE_VMF_INSERT_PFN_PMD_PROT)
+#define DM_PMD_DEVMAP
+#endif
+#if defined(DM_PMD_SPECIAL) || defined(DM_PMD_DEVMAP)
+#define DM_PMD_CAPABLE 1
+#else
+#define DM_PMD_CAPABLE 0
+#endif
+
 static inline struct class *dm_class_create(const char *name)
 {
 #ifdef HAVE_CLASS_CREATE_ONE_ARG

@@ -21,6 +21,7 @@
 #include <sys/sunddi.h>
 #include <sys/modctl.h>
 #include "core/dm_core.h"
+#include "dm_compat.h"
 
 #define DM_MINORS 256
 #define DM_MAX_INSTANCES 16
@@ -143,9 +144,22 @@ extern const struct vm_operations_struct dm_vm_ops;
 extern struct vfsmount *dm_mnt;
 
 int dm_mmap(struct file *file, struct vm_area_struct *vma);
+#if DM_PMD_CAPABLE
 bool dm_pmd_mapped(struct vm_fault *vmf, unsigned long addr);
 bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr, unsigned long pfn,
 		 pgprot_t prot);
+#else
+static inline bool dm_pmd_mapped(struct vm_fault *vmf, unsigned long addr)
+{
+	return false;
+}
+
+static inline bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr,
+			       unsigned long pfn, pgprot_t prot)
+{
+	return false;
+}
+#endif
 unsigned long dm_umem_contig_pfn(const void *first, const void *last);
 void dm_vm_init(void);
 bool dm_instance_get(struct dev_info *dip, bool open);

@@ -27,16 +27,7 @@
 #include "dm_compat.h"
 #include "dm_linux.h"
 
-#if defined(CONFIG_TRANSPARENT_HUGEPAGE) && \
-	defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP)
-#define DM_PMD_SPECIAL
-#elif defined(CONFIG_TRANSPARENT_HUGEPAGE) &&  \
-	defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && \
-	defined(HAVE_VMF_INSERT_PFN_PMD_PROT)
-#define DM_PMD_DEVMAP
-#endif
-
-#if defined(DM_PMD_SPECIAL) || defined(DM_PMD_DEVMAP)
+#if DM_PMD_CAPABLE /* else dm_linux.h has the stubs */
 /* The PMD slot of @addr in @vmf's VMA, or NULL where no page table is. */
 static pmd_t *dm_pmd_find(struct vm_fault *vmf, unsigned long addr)
 {
@@ -110,16 +101,5 @@ bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr, unsigned long pfn,
 #endif
 	/* a racing fault may have put a page table there first */
 	return ret == VM_FAULT_NOPAGE && pmd_leaf(READ_ONCE(*pmd));
-}
-#else
-bool dm_pmd_mapped(struct vm_fault *vmf, unsigned long addr)
-{
-	return false;
-}
-
-bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr, unsigned long pfn,
-		 pgprot_t prot)
-{
-	return false;
 }
 #endif

@@ -210,7 +210,7 @@ static bool dm_insert_huge(struct dm_fault *f, struct devmap_handle *dhp,
 	struct dm_backing b, e;
 	unsigned long pfn = 0;
 
-	if (dm_handle_backing(f, dhp, soff, &b) ||
+	if (!DM_PMD_CAPABLE || dm_handle_backing(f, dhp, soff, &b) ||
 	    dm_handle_backing(f, dhp, soff + PMD_SIZE - PAGE_SIZE, &e) ||
 	    b.kind != e.kind)
 		return false;
@@ -243,7 +243,8 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	     size_t len)
 {
 	struct vm_fault *vmf = f ? f->host : NULL;
-	uintptr_t start = dm_handle_uvaddr(dhp) + soff, page, lo, hi, a, w, end;
+	uintptr_t start = dm_handle_uvaddr(dhp) + soff, page, lo, hi, a, w, fw,
+		  end;
 	bool legacy;
 	faultcode_t fc;
 
@@ -257,14 +258,14 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	 * faulting page's 2 MiB window on, so that window can go in huge */
 	lo = max_t(uintptr_t, start, vmf->vma->vm_start);
 	hi = min_t(uintptr_t, start + len, vmf->vma->vm_end);
-	w = page & PMD_MASK;
+	fw = page & PMD_MASK;
 	if (hi - lo > DM_LOAD_MAX * PAGE_SIZE) {
-		lo = max(lo, w);
+		lo = max(lo, fw);
 		hi = min(hi, lo + DM_LOAD_MAX * PAGE_SIZE);
 		lo = max(lo, hi - DM_LOAD_MAX * PAGE_SIZE);
 	}
-	if (legacy || w < lo || w + PMD_SIZE > hi ||
-	    !dm_insert_huge(f, dhp, soff + (w - start), w)) {
+	if (legacy || fw < lo || fw + PMD_SIZE > hi ||
+	    !dm_insert_huge(f, dhp, soff + (fw - start), fw)) {
 		/* a racing fault of this handle may have mapped it huge */
 		if (dm_pmd_mapped(vmf, page))
 			return 0;
@@ -275,8 +276,9 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	for (a = lo; a < hi; a = end) {
 		w = a & PMD_MASK;
 		end = min_t(uintptr_t, hi, w + PMD_SIZE);
+		/* the faulting page's window was tried above */
 		if (dm_pmd_mapped(vmf, a) ||
-		    (a == w && end == w + PMD_SIZE &&
+		    (a == w && w != fw && end == w + PMD_SIZE &&
 		     dm_insert_huge(f, dhp, soff + (w - start), w)))
 			continue;
 		for (; a < end; a += PAGE_SIZE)

@@ -18,6 +18,9 @@
  *             errno and nothing left; then a reload and an rmmod work.
  *             A PCI probe that fails does not fail the load (as for any
  *             Linux driver): then the module is loaded without /dev/xx0.
+ *             Then of hugetest.ko, whose 4 MiB ddi_umem_alloc is taken
+ *             in 2 MiB blocks: a failed block falls back to pages (the
+ *             load succeeds), any other failure must undo the rest.
  *   mmap      mmap of /dev/dmtest0: success, or ENOMEM/EAGAIN/ENXIO
  *             (ENXIO: devmap_map(9E) failed, as documented) with nothing
  *             in /proc/self/maps, and devmap_map/devmap_unmap balanced.
@@ -1040,8 +1043,10 @@ int main(int argc, char **argv)
 		ok(!err, "rmmod mregion after the walk%s%s", err ? ": " : "",
 		   err ? strerror(err) : "");
 	}
-	if (want(argc, argv, "attach"))
+	if (want(argc, argv, "attach")) {
 		walk_attach("xx", "/dev/xx0");
+		walk_attach("hugetest", "/dev/hugetest0");
+	}
 	console_restore();
 	ok(!why[0], "the kernel log after the walks%s%s", why[0] ? ": " : "",
 	   why);
