@@ -51,17 +51,19 @@ enum dm_fault_result dm_fault_outcome(struct dm_fault *f, faultcode_t fc)
 static faultcode_t dm_fault_load(struct dm_fault *f, struct devmap_handle *dhp,
 				 bool always)
 {
+	/* a legacy handle's host loads only the faulting page */
+	size_t run = dm_handle_asks_driver(dhp) ? 1 : DM_RUN_PAGES;
 	size_t lo = f->soff, hi = f->soff + PAGESIZE, n;
 	faultcode_t fc;
 
 	if (dhp->dh_flags & DEVMAP_MAPPING_INVALID)
 		return FC_NOMAP;
-	for (n = 1; n < DM_RUN_PAGES && lo > 0 &&
-		    (always || dm_valid_test(dhp, lo - PAGESIZE));
+	for (n = 1;
+	     n < run && lo > 0 && (always || dm_valid_test(dhp, lo - PAGESIZE));
 	     n++)
 		lo -= PAGESIZE;
-	for (n = 1; n < DM_RUN_PAGES && hi < dhp->dh_len &&
-		    (always || dm_valid_test(dhp, hi));
+	for (n = 1;
+	     n < run && hi < dhp->dh_len && (always || dm_valid_test(dhp, hi));
 	     n++)
 		hi += PAGESIZE;
 	fc = dmh_load(f, dhp, lo, hi - lo);

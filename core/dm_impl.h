@@ -259,7 +259,9 @@ static inline uint_t dm_seg_nhandles(const struct dm_seg *seg)
 
 /*
  * Pages each way of a fault that a refault of a valid page offers the host
- * to load with it (dm_fault_load): a 2 MiB window of 4 KiB pages.
+ * to load with it (dm_fault_load), a bound on the scan of valid bits: the
+ * host takes what it loads in one fault from the run (Linux: at most one
+ * 2 MiB window).
  */
 #define DM_RUN_PAGES 512
 

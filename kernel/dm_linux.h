@@ -113,12 +113,15 @@ struct dm_group {
 	struct dm_slot *slot; /* NULL until the driver accepted the mmap */
 };
 
+/* Pages a huge (PMD) entry maps: 512 of 4 KiB, 2 MiB. */
+#define DM_PMD_PAGES (PMD_SIZE >> PAGE_SHIFT)
+
 /*
  * Pages a fault loads at most (dmh_load): a devmap_load(9F) of a range
- * inside a fault installs the whole range in the faulting VMA, up to this
- * many pages (2 MiB), the rest faulting in later without the driver.
+ * inside a fault installs the whole range in the faulting VMA, up to one
+ * huge entry's worth, the rest faulting in later without the driver.
  */
-#define DM_LOAD_MAX 512UL
+#define DM_LOAD_MAX DM_PMD_PAGES
 
 /*
  * Offsets: a mapping is at most DM_SLOT_PAGES pages (64 GiB) and a driver
@@ -145,10 +148,16 @@ extern struct vfsmount *dm_mnt;
 
 int dm_mmap(struct file *file, struct vm_area_struct *vma);
 #if DM_PMD_CAPABLE
+bool dm_pmd_none(struct vm_fault *vmf);
 bool dm_pmd_mapped(struct vm_fault *vmf, unsigned long addr);
 bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr, unsigned long pfn,
 		 pgprot_t prot);
 #else
+static inline bool dm_pmd_none(struct vm_fault *vmf)
+{
+	return false;
+}
+
 static inline bool dm_pmd_mapped(struct vm_fault *vmf, unsigned long addr)
 {
 	return false;
@@ -160,7 +169,7 @@ static inline bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr,
 	return false;
 }
 #endif
-unsigned long dm_umem_contig_pfn(const void *first, const void *last);
+bool dm_umem_chunk(unsigned long pfn);
 void dm_vm_init(void);
 bool dm_instance_get(struct dev_info *dip, bool open);
 void dm_instance_put(struct dev_info *dip);

@@ -50,6 +50,37 @@ static pmd_t *dm_pmd_find(struct vm_fault *vmf, unsigned long addr)
 }
 
 /**
+ * dm_pmd_none() - is the faulting page's PMD slot empty?
+ * @vmf: the fault
+ *
+ * Return: true if so; false once the window has a page table, which zaps
+ * keep: the window then stays with page entries for this VMA's life.
+ */
+bool dm_pmd_none(struct vm_fault *vmf)
+{
+	return pmd_none(READ_ONCE(*vmf->pmd));
+}
+
+#ifdef DM_PMD_SPECIAL
+/*
+ * Can a huge entry be made with @prot?  vmf_insert_pfn_pmd() maps with
+ * the VMA's protection; with x86's PAT the frame's memory type sets the
+ * cache bits of either kind of entry (track_pfn_insert), so those may
+ * differ.
+ */
+static bool dm_pmd_prot_ok(pgprot_t prot, pgprot_t vma_prot)
+{
+	pteval_t mask = 0;
+
+#ifdef CONFIG_X86
+	if (pat_enabled())
+		mask = _PAGE_CACHE_MASK;
+#endif
+	return !((pgprot_val(prot) ^ pgprot_val(vma_prot)) & ~mask);
+}
+#endif
+
+/**
  * dm_pmd_mapped() - does a huge entry map the window of @addr?
  * @vmf: the fault, in the VMA of @addr
  * @addr: a user address
@@ -91,8 +122,7 @@ bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr, unsigned long pfn,
 	if (!pmd || !pmd_none(READ_ONCE(*pmd)))
 		return pmd && pmd_leaf(READ_ONCE(*pmd));
 #ifdef DM_PMD_SPECIAL
-	/* it maps with the VMA's protection only */
-	if (pgprot_val(prot) != pgprot_val(vmf->vma->vm_page_prot))
+	if (!dm_pmd_prot_ok(prot, vmf->vma->vm_page_prot))
 		return false;
 	ret = vmf_insert_pfn_pmd(&w, __pfn_to_pfn_t(pfn, PFN_DEV), write);
 #else

@@ -5,9 +5,8 @@
  * compound pages where the buddy allocator has them (order-0 pages
  * elsewhere), mapped in order into one vmap area, so that a 2 MiB window
  * of a context can be loaded into a process with one PMD entry (dm_pmd.c).
- * The invariant dm_umem_contig_pfn() relies on: in such an area a page
- * that heads a 2 MiB compound page is followed by its tail pages, in
- * order.  The areas' page arrays are kept, by address, for the free.
+ * The invariant dm_umem_chunk() answers for: in such an area a page that
+ * heads a 2 MiB compound page is followed by its tail pages, in order.  The areas' page arrays are kept, by address, for the free.
  * Smaller allocations are plain vmalloc memory; those that may not sleep
  * come from the direct map.
  */
@@ -19,7 +18,6 @@
 #include "core/dm_host.h"
 
 #define DM_CHUNK_ORDER (PMD_SHIFT - PAGE_SHIFT)
-#define DM_CHUNK_PAGES (1UL << DM_CHUNK_ORDER)
 
 /* The page arrays of the chunked areas, indexed by address >> PAGE_SHIFT. */
 static DEFINE_XARRAY(dm_chunked);
@@ -36,7 +34,7 @@ static void dm_pages_free(struct page **pages, size_t n)
 	kvfree(pages);
 }
 
-/* Zeroed memory of @n pages (n >= DM_CHUNK_PAGES) in 2 MiB chunks. */
+/* Zeroed memory of @n pages (n >= DM_PMD_PAGES) in 2 MiB chunks. */
 static void *dm_chunked_alloc(size_t n)
 {
 	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
@@ -46,21 +44,20 @@ static void *dm_chunked_alloc(size_t n)
 
 	if (!pages)
 		return NULL;
-	while (i < n) {
+	/* block by block: a block the buddy allocator cannot give whole is
+	 * filled with single pages, so every later block stays aligned */
+	for (size_t end; i < n; i = end) {
 		struct page *pg = NULL;
 
-		if (n - i >= DM_CHUNK_PAGES)
+		end = min(n, i + DM_PMD_PAGES);
+		if (end - i == DM_PMD_PAGES)
 			pg = alloc_pages(gfp | __GFP_COMP | __GFP_NORETRY,
 					 DM_CHUNK_ORDER);
-		if (pg) {
-			for (size_t j = 0; j < DM_CHUNK_PAGES; j++)
-				pages[i++] = pg + j;
-			continue;
+		for (size_t j = i; j < end; j++) {
+			pages[j] = pg ? pg + (j - i) : alloc_page(gfp);
+			if (!pages[j])
+				goto fail;
 		}
-		pg = alloc_page(gfp);
-		if (!pg)
-			goto fail;
-		pages[i++] = pg;
 	}
 	kva = vmap(pages, n, VM_MAP, PAGE_KERNEL);
 	if (kva &&
@@ -104,28 +101,16 @@ void dmh_umem_free(void *kva, size_t size)
 }
 
 /**
- * dm_umem_contig_pfn() - the first frame of a 2 MiB run of kernel memory
- * @first: the kernel address of the run's first page
- * @last: the kernel address of its last page, as the handle maps it
+ * dm_umem_chunk() - does a 2 MiB block of ddi_umem_alloc memory start here?
+ * @pfn: a page frame of kernel memory in vmalloc space
  *
- * Return: the page frame of @first if the 2 MiB from @first are one
- * physically contiguous, naturally aligned run, else 0.
+ * Return: true if @pfn heads one of this file's 2 MiB compound pages, whose
+ * tail pages follow it in the area (other vmalloc memory is not made of
+ * them).
  */
-unsigned long dm_umem_contig_pfn(const void *first, const void *last)
+bool dm_umem_chunk(unsigned long pfn)
 {
-	struct page *pg;
+	struct page *pg = pfn_to_page(pfn);
 
-	if (!is_vmalloc_addr(first)) { /* the direct map is linear */
-		pg = virt_to_page(first);
-		return last == first + PMD_SIZE - PAGE_SIZE &&
-				       IS_ALIGNED(page_to_pfn(pg),
-						  DM_CHUNK_PAGES) ?
-			       page_to_pfn(pg) :
-			       0;
-	}
-	pg = vmalloc_to_page(first);
-	if (!pg || !PageHead(pg) || compound_order(pg) != DM_CHUNK_ORDER ||
-	    vmalloc_to_page(last) != pg + DM_CHUNK_PAGES - 1)
-		return 0;
-	return page_to_pfn(pg);
+	return PageHead(pg) && compound_order(pg) == DM_CHUNK_ORDER;
 }

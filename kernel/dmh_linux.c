@@ -199,28 +199,32 @@ static faultcode_t dm_insert(struct dm_fault *f, struct devmap_handle *dhp,
 }
 
 /*
- * Load the 2 MiB window at user address @w, offset @soff in @dhp, with one
- * huge entry if its backing is one aligned contiguous run (dm_pmd.c).
- * Returns true if a huge entry maps it now.
+ * Load the faulting page's 2 MiB window, at user address @w and offset
+ * @soff in @dhp, with one huge entry if its slot is empty and its backing
+ * is one aligned contiguous run (dm_pmd.c).  Returns true if it did.
  */
 static bool dm_insert_huge(struct dm_fault *f, struct devmap_handle *dhp,
 			   size_t soff, unsigned long w)
 {
 	struct vm_fault *vmf = f->host;
 	struct dm_backing b, e;
-	unsigned long pfn = 0;
+	unsigned long pfn;
 
-	if (!DM_PMD_CAPABLE || dm_handle_backing(f, dhp, soff, &b) ||
+	if (!DM_PMD_CAPABLE || !dm_pmd_none(vmf) ||
+	    dm_handle_backing(f, dhp, soff, &b) ||
 	    dm_handle_backing(f, dhp, soff + PMD_SIZE - PAGE_SIZE, &e) ||
 	    b.kind != e.kind)
 		return false;
-	if (b.kind == DM_BK_KVA)
-		pfn = dm_umem_contig_pfn(b.kva, e.kva);
-	else if (b.io && e.io &&
-		 e.pfn == b.pfn + (PMD_SIZE >> PAGE_SHIFT) - 1 &&
-		 IS_ALIGNED(b.pfn, PMD_SIZE >> PAGE_SHIFT))
-		pfn = b.pfn; /* devmap_devmem_setup(9F) memory is linear */
-	return pfn && dm_pmd_load(vmf, w, pfn, dm_prot(vmf->vma, &b));
+	pfn = dm_backing_pfn(&b);
+	if (dm_backing_pfn(&e) != pfn + DM_PMD_PAGES - 1 ||
+	    !IS_ALIGNED(pfn, DM_PMD_PAGES))
+		return false;
+	/* and the run between: device memory (devmap_devmem_setup) and the
+	 * direct map are linear, vmalloc memory only in a block of ours */
+	if (b.kind == DM_BK_PFN ? !b.io :
+				  is_vmalloc_addr(b.kva) && !dm_umem_chunk(pfn))
+		return false;
+	return dm_pmd_load(vmf, w, pfn, dm_prot(vmf->vma, &b));
 }
 
 /*
@@ -229,22 +233,22 @@ static bool dm_insert_huge(struct dm_fault *f, struct devmap_handle *dhp,
  * devmap_load(9F) on any handle of the process, even of another mapping).
  * The faulting page goes first and its failure is the fault's; then the
  * rest of the range that this VMA maps, so that a switch to a multi-page
- * context costs one fault, not one per page (as DRM's TTM prefaults).  A
- * 2 MiB window wholly in that range goes in as one huge entry when its
- * backing allows (dm_insert_huge), the rest page by page; no page goes
- * into a window a huge entry maps.  A page that fails stays valid without
- * a translation and faults in later without the driver.  A legacy handle
- * loads only the faulting page (its other pages would call mmap(9E) under
- * dh_lock).  At most DM_LOAD_MAX pages go in per fault, those of the
- * faulting page's window first, which bounds the time a fault holds the
- * mmap_lock; docs/architecture.md says why this bound.
+ * context costs one fault, not one per page (as DRM's TTM prefaults).  The
+ * faulting page's 2 MiB window, when wholly in that range, goes in as one
+ * huge entry if its backing allows (dm_insert_huge; a range of at most
+ * DM_LOAD_MAX pages holds no other whole window), the rest page by page;
+ * no page goes into a window a huge entry maps.  A page that fails stays
+ * valid without a translation and faults in later without the driver.  A
+ * legacy handle loads only the faulting page (its other pages would call
+ * mmap(9E) under dh_lock).  At most DM_LOAD_MAX pages go in per fault,
+ * those of the faulting page's window first, which bounds the time a
+ * fault holds the mmap_lock; docs/architecture.md says why this bound.
  */
 int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	     size_t len)
 {
 	struct vm_fault *vmf = f ? f->host : NULL;
-	uintptr_t start = dm_handle_uvaddr(dhp) + soff, page, lo, hi, a, w, fw,
-		  end;
+	uintptr_t start = dm_handle_uvaddr(dhp) + soff, page, lo, hi, a, w, end;
 	bool legacy;
 	faultcode_t fc;
 
@@ -258,14 +262,14 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 	 * faulting page's 2 MiB window on, so that window can go in huge */
 	lo = max_t(uintptr_t, start, vmf->vma->vm_start);
 	hi = min_t(uintptr_t, start + len, vmf->vma->vm_end);
-	fw = page & PMD_MASK;
+	w = page & PMD_MASK;
 	if (hi - lo > DM_LOAD_MAX * PAGE_SIZE) {
-		lo = max(lo, fw);
+		lo = max(lo, w);
 		hi = min(hi, lo + DM_LOAD_MAX * PAGE_SIZE);
 		lo = max(lo, hi - DM_LOAD_MAX * PAGE_SIZE);
 	}
-	if (legacy || fw < lo || fw + PMD_SIZE > hi ||
-	    !dm_insert_huge(f, dhp, soff + (fw - start), fw)) {
+	if (legacy || w < lo || w + PMD_SIZE > hi ||
+	    !dm_insert_huge(f, dhp, soff + (w - start), w)) {
 		/* a racing fault of this handle may have mapped it huge */
 		if (dm_pmd_mapped(vmf, page))
 			return 0;
@@ -274,19 +278,16 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 			return fc;
 	}
 	for (a = lo; a < hi; a = end) {
-		w = a & PMD_MASK;
-		end = min_t(uintptr_t, hi, w + PMD_SIZE);
-		/* the faulting page's window was tried above */
-		if (dm_pmd_mapped(vmf, a) ||
-		    (a == w && w != fw && end == w + PMD_SIZE &&
-		     dm_insert_huge(f, dhp, soff + (w - start), w)))
-			continue;
+		end = min_t(uintptr_t, hi, (a & PMD_MASK) + PMD_SIZE);
+		if (dm_pmd_mapped(vmf, a))
+			continue; /* that window is loaded, huge */
 		for (; a < end; a += PAGE_SIZE)
 			if (a != page)
 				dm_insert(f, dhp, soff + (a - start), a);
 	}
 	return 0;
 }
+
 /*
  * Remove the translations of [soff, soff + len) of @dhp in every VMA of
  * its mapping (and of nothing else: the range is the mapping's own slot of
