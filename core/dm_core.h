@@ -232,6 +232,16 @@ offset_t dm_handle_uoff(const struct devmap_handle *dhp);
 int dm_seg_access(struct dm_seg *seg, uintptr_t addr,
 		  int (*fn)(const struct dm_backing *b, void *arg), void *arg);
 
+/*
+ * Cookie references for a host: a buf(9S) of ddi_umem_iosetup(9F) holds
+ * its cookie (dm_cookie_hold_live, dm_cookie_put), and the host's deferred
+ * release (dmh_umem_rele_later) ends in dm_cookie_rele(), which frees the
+ * cookie with its last reference.
+ */
+bool dm_cookie_hold_live(struct ddi_umem_cookie *cp);
+void dm_cookie_put(struct ddi_umem_cookie *cp);
+void dm_cookie_rele(struct ddi_umem_cookie *cp);
+
 /* Memory the core uses: a handle of @len bytes, a mapping. */
 size_t dm_handle_bytes(size_t len);
 size_t dm_seg_bytes(void);

@@ -55,15 +55,16 @@ void dmh_umem_free(void *kva, size_t size);
  * of a record for dmh_load() (a page frame or a kernel address), and
  * dmh_umem_unpin() releases the pages and their charge and frees the
  * record; both may be called by any thread, of any process.
- * dmh_umem_unlock_later() is asked by ddi_umem_unlock(9F) first: from a
- * context that cannot sleep it arranges for ddi_umem_unlock(@cp) to be
- * called again soon from one that can and returns true; elsewhere it
- * returns false.
+ * dmh_umem_rele_later() is asked before a reference to a locked cookie is
+ * dropped where the caller may not sleep (dm_cookie_put): from a context
+ * that cannot sleep (or cannot tell) it arranges for dm_cookie_rele(@cp)
+ * to run soon where it can and returns true; elsewhere it returns false.
+ * It may be asked again for the same cookie before the first ran.
  */
 int dmh_umem_pin(caddr_t addr, size_t len, bool write, void **pinp);
 void dmh_umem_page(void *pin, size_t off, struct dm_backing *b);
 void dmh_umem_unpin(void *pin);
-bool dmh_umem_unlock_later(struct ddi_umem_cookie *cp);
+bool dmh_umem_rele_later(struct ddi_umem_cookie *cp);
 
 /*
  * Sleeping mutual exclusion and condition variables.  A host may define

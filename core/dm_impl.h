@@ -224,7 +224,7 @@ int dm_umem_cache(uint_t flags, const ddi_device_acc_attr_t *attr,
 /* Cookies (umem.c). */
 extern dmh_mutex_t dm_umem_lock;
 void dm_cookie_hold(struct ddi_umem_cookie *cp);
-void dm_cookie_rele(struct ddi_umem_cookie *cp);
+bool dm_cookie_give_up(struct ddi_umem_cookie *cp, const char *who);
 void dm_cookie_drop(struct ddi_umem_cookie *cp, const char *who);
 uint_t dm_cookie_maxprot(const struct ddi_umem_cookie *cp, uint_t maxprot);
 

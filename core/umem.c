@@ -41,10 +41,11 @@ void dm_cookie_rele(struct ddi_umem_cookie *cp)
 }
 
 /*
- * The driver gives its cookie up (@who: the DDI function it called): drop
- * its reference, once; a second time is reported and ignored.
+ * The driver gives its cookie up (@who: the DDI function it called): true
+ * the first time, when its reference is to be dropped; a second time is
+ * reported and false.
  */
-void dm_cookie_drop(struct ddi_umem_cookie *cp, const char *who)
+bool dm_cookie_give_up(struct ddi_umem_cookie *cp, const char *who)
 {
 	bool twice;
 
@@ -52,11 +53,46 @@ void dm_cookie_drop(struct ddi_umem_cookie *cp, const char *who)
 	twice = cp->freed;
 	cp->freed = true;
 	dmh_mutex_exit(&dm_umem_lock);
-	if (twice) {
+	if (twice)
 		dmh_log(DM_CE_WARN, "%s: cookie freed twice", who);
-		return;
-	}
-	dm_cookie_rele(cp);
+	return !twice;
+}
+
+void dm_cookie_drop(struct ddi_umem_cookie *cp, const char *who)
+{
+	if (dm_cookie_give_up(cp, who))
+		dm_cookie_rele(cp);
+}
+
+/**
+ * dm_cookie_hold_live() - a reference to a cookie the driver still has
+ * @cp: the cookie
+ *
+ * Return: true with a reference (dm_cookie_put() drops it), false for a
+ * cookie already freed or unlocked.
+ */
+bool dm_cookie_hold_live(struct ddi_umem_cookie *cp)
+{
+	bool live;
+
+	dmh_mutex_enter(&dm_umem_lock);
+	live = !cp->freed;
+	cp->refcnt += live;
+	dmh_mutex_exit(&dm_umem_lock);
+	return live;
+}
+
+/**
+ * dm_cookie_put() - drop a reference from any context
+ * @cp: the cookie
+ *
+ * Where the caller cannot sleep, the release of locked user memory runs a
+ * moment later, where it can (dmh_umem_rele_later).
+ */
+void dm_cookie_put(struct ddi_umem_cookie *cp)
+{
+	if (cp->type != DM_UMEM_LOCKED || !dmh_umem_rele_later(cp))
+		dm_cookie_rele(cp);
 }
 
 /**

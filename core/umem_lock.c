@@ -6,8 +6,8 @@
  * devmap_umem_setup(9F) holds a reference, so pages the driver unlocked
  * stay locked until their last mapping goes.  The host pins the pages,
  * charges them to the process, tells their page frames and releases them
- * (dmh_umem_pin, dmh_umem_page, dmh_umem_unpin), and runs an unlock
- * called where nothing may sleep later (dmh_umem_unlock_later).
+ * (dmh_umem_pin, dmh_umem_page, dmh_umem_unpin), and runs the release of
+ * an unlock called where nothing may sleep later (dmh_umem_rele_later).
  */
 #include "dm_impl.h"
 
@@ -77,8 +77,8 @@ void ddi_umem_unlock(ddi_umem_cookie_t cookie)
 		dmh_log(DM_CE_WARN, "ddi_umem_unlock: not a locked cookie");
 		return;
 	}
-	if (!dmh_umem_unlock_later(cp))
-		dm_cookie_drop(cp, "ddi_umem_unlock");
+	if (dm_cookie_give_up(cp, "ddi_umem_unlock"))
+		dm_cookie_put(cp);
 }
 
 /*

@@ -37,8 +37,14 @@
  * gets EAGAIN.  With XX_DMA_ASYNC it returns with the DMA in flight,
  * which the next XX_DMA, a switch or the context's munmap waits for.  The
  * edu card has no page of its own for the DMA registers, so a process can
- * still write them through its mapping; a real device keeps them off user
- * pages.
+ * still write them through its mapping, and while the card is a bus
+ * master (from a context's first XX_DMA until the last context with DMA
+ * memory goes: the DDI shim disables bus mastering with the device's last
+ * DMA handle) whoever holds the card could program the engine to read or
+ * write any memory.  So XX_DMA is for privileged callers only
+ * (drv_priv(9F), EPERM otherwise), and a system that uses it trusts every
+ * process that may map the card; a real device keeps its DMA registers
+ * off user pages.
  *
  * The card's interrupt (MSI, else INTx) is set up by the first open(9E)
  * and freed by the last close(9E), which comes after the last mapping and
@@ -650,6 +656,9 @@ static int xxioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		mutex_exit(&xsp->ctx_lock);
 		return 0;
 	case XX_DMA:
+		/* it makes the card a bus master: see the top of the file */
+		if (drv_priv(credp) != 0)
+			return EPERM;
 		return xxdma(xsp, arg, mode);
 	default:
 		return ENOTTY;

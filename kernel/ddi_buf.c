@@ -11,11 +11,13 @@
 #include <linux/slab.h>
 #include <sys/buf.h>
 #include "ddi_impl.h"
+#include "dm_linux.h"
 
 /**
  * ddi_umem_iosetup() - a buf(9S) for I/O to memory of ddi_umem_lock(9F)
- * @cookie: the cookie of ddi_umem_lock; it must stay locked until the buf
- *	    is freed
+ * @cookie: the cookie of ddi_umem_lock, not yet unlocked; the buf holds
+ *	    it, so its pages stay pinned until freerbuf(9F) even when
+ *	    ddi_umem_unlock(9F) comes first
  * @off: byte offset in the locked memory
  * @len: bytes, nonzero; @off + @len within the locked memory
  * @direction: B_READ (the device writes the memory; it must be locked with
@@ -28,8 +30,9 @@
  *
  * Return: the buf, B_BUSY | B_PHYS | B_SHADOW and @direction, with
  * b_un.b_addr the user address of @off; NULL for a cookie not of
- * ddi_umem_lock, a bad range or direction, B_READ on memory locked only
- * for reading, or no memory (DDI_UMEM_NOSLEEP).  freerbuf(9F) frees it.
+ * ddi_umem_lock or one already unlocked, a bad range or direction, B_READ
+ * on memory locked only for reading, or no memory (DDI_UMEM_NOSLEEP).
+ * freerbuf(9F) frees it.
  */
 struct buf *ddi_umem_iosetup(ddi_umem_cookie_t cookie, off_t off, size_t len,
 			     int direction, dev_t dev, daddr_t blkno,
@@ -51,6 +54,12 @@ struct buf *ddi_umem_iosetup(ddi_umem_cookie_t cookie, off_t off, size_t len,
 					  GFP_KERNEL);
 	if (!bp)
 		return NULL;
+	/* the pages stay pinned while the buf lives, unlocked or not */
+	if (!dm_cookie_hold_live(cp)) {
+		kfree(bp);
+		return NULL;
+	}
+	bp->b_dm_cookie = cp;
 	bp->b_flags = B_BUSY | B_PHYS | B_SHADOW | direction;
 	bp->b_bcount = len;
 	bp->b_un.b_addr = (caddr_t)cp->cvaddr + off;
@@ -117,10 +126,12 @@ EXPORT_SYMBOL_GPL(geterror);
  * freerbuf() - free a buf of ddi_umem_iosetup(9F)
  * @bp: the buf, no longer bound (ddi_dma_unbind_handle(9F)) nor in I/O
  *
- * The memory stays locked: ddi_umem_unlock(9F) unlocks it.
+ * Callable from interrupt context.  The memory stays locked until
+ * ddi_umem_unlock(9F) and the last buf over it are done.
  */
 void freerbuf(struct buf *bp)
 {
+	dm_cookie_put(bp->b_dm_cookie);
 	kfree(bp);
 }
 EXPORT_SYMBOL_GPL(freerbuf);

@@ -38,6 +38,7 @@
 #include "dm_linux.h"
 
 struct ddi_dma_impl {
+	struct dev_info *dip;
 	struct device *dev;
 	ddi_dma_attr_t attr;
 	/* ddi_dma_mem_alloc(), at most one at a time */
@@ -72,7 +73,8 @@ static gfp_t dm_dma_gfp(int (*waitfp)(caddr_t))
  * @handlep: receives the handle
  *
  * Sets the device's DMA mask to cover @attr's dma_attr_addr_hi and
- * enables bus mastering.
+ * enables bus mastering, which ddi_dma_free_handle(9F) of the device's
+ * last handle disables again.
  *
  * Return: DDI_SUCCESS, DDI_DMA_BADATTR (not a PCI device, or a mask the
  * platform cannot give) or DDI_DMA_NORESOURCES.
@@ -93,7 +95,11 @@ int ddi_dma_alloc_handle(dev_info_t *dip, const ddi_dma_attr_t *attr,
 	h = kzalloc(sizeof(*h), dm_dma_gfp(waitfp));
 	if (!h)
 		return DDI_DMA_NORESOURCES;
-	pci_set_master(dip->pdev);
+	spin_lock(&dip->dma_lock);
+	if (!dip->dma_handles++)
+		pci_set_master(dip->pdev);
+	spin_unlock(&dip->dma_lock);
+	h->dip = dip;
 	h->dev = &dip->pdev->dev;
 	h->attr = *attr;
 	*handlep = h;
@@ -107,7 +113,8 @@ EXPORT_SYMBOL_GPL(ddi_dma_alloc_handle);
  *
  * A binding still in place is unbound and memory of ddi_dma_mem_alloc()
  * still allocated is freed (its access handle stays valid for
- * ddi_dma_mem_free(), which then frees only the handle).
+ * ddi_dma_mem_free(), which then frees only the handle).  The device's
+ * last handle takes its bus mastering with it.
  */
 void ddi_dma_free_handle(ddi_dma_handle_t *handlep)
 {
@@ -119,6 +126,12 @@ void ddi_dma_free_handle(ddi_dma_handle_t *handlep)
 		dma_free_coherent(h->dev, h->mem_len, h->mem_kaddr, h->mem_dma);
 		h->mem_acc->dma = NULL;
 	}
+	/* a device no handle is left to is no bus master: nothing can make
+	 * it one, whatever its registers are set to */
+	spin_lock(&h->dip->dma_lock);
+	if (!--h->dip->dma_handles)
+		pci_clear_master(h->dip->pdev);
+	spin_unlock(&h->dip->dma_lock);
 	kfree(h);
 	*handlep = NULL;
 }
@@ -468,8 +481,9 @@ nomapping:
 /**
  * ddi_dma_buf_bind_handle() - bind the memory of a buf(9S) to a DMA handle
  * @handle: the DMA handle, not bound
- * @bp: the buf: of ddi_umem_iosetup(9F) (its pages, B_SHADOW), or of
- *	kernel memory at b_un.b_addr as ddi_dma_addr_bind_handle(9F) takes
+ * @bp: the buf: of ddi_umem_iosetup(9F) (the pages of its cookie), or
+ *	one the driver made of kernel memory at b_un.b_addr, bound as
+ *	ddi_dma_addr_bind_handle(9F) binds it
  * @flags: DDI_DMA_READ, DDI_DMA_WRITE or DDI_DMA_RDWR, and
  *	   DDI_DMA_CONSISTENT, DDI_DMA_STREAMING, DDI_DMA_PARTIAL (ignored)
  * @waitfp: DDI_DMA_SLEEP or DDI_DMA_DONTWAIT
@@ -495,24 +509,34 @@ int ddi_dma_buf_bind_handle(ddi_dma_handle_t handle, struct buf *bp,
 	unsigned int first = offset_in_page(bp->b_un.b_addr);
 	gfp_t gfp = dm_dma_gfp(waitfp);
 	u64 seg = handle->attr.dma_attr_count_max;
+	struct ddi_umem_cookie *cp;
+	uintptr_t off;
 	int rc;
 
-	if (!(bp->b_flags & B_SHADOW))
+	/* by devmap's own member, not the driver's flags: a user address
+	 * is never taken for kernel memory */
+	cp = bp->b_dm_cookie;
+	if (!cp)
 		return ddi_dma_addr_bind_handle(handle, NULL, bp->b_un.b_addr,
 						bp->b_bcount, flags, waitfp,
 						arg, cookiep, ccountp);
 	if (handle->bound)
 		return DDI_DMA_INUSE;
-	/* the device may write only into a buf set up for reading (B_READ),
-	 * which ddi_umem_iosetup allows only on memory locked for writing */
-	if (!bp->b_bcount ||
-	    ((flags & DDI_DMA_READ) && !(bp->b_flags & B_READ)))
+	/* the device may write only into a buf set up for reading (B_READ)
+	 * over memory locked for writing, and only within the locked pages:
+	 * what the driver may have changed in the buf is checked against the
+	 * cookie the buf holds */
+	off = (uintptr_t)bp->b_un.b_addr - (uintptr_t)cp->cvaddr;
+	if (!bp->b_bcount || off >= cp->size || bp->b_bcount > cp->size - off ||
+	    ((flags & DDI_DMA_READ) && (!(bp->b_flags & B_READ) ||
+					!(cp->lockflags & DDI_UMEMLOCK_WRITE))))
 		return DDI_DMA_NOMAPPING;
 	seg = seg >= UINT_MAX ?
 		      UINT_MAX :
 		      max_t(u64, ALIGN_DOWN(seg + 1, PAGE_SIZE), PAGE_SIZE);
 	if (sg_alloc_table_from_pages_segment(
-		    &handle->sgt, bp->b_shadow,
+		    &handle->sgt,
+		    ((struct dm_pin *)cp->pin)->pages + (off >> PAGE_SHIFT),
 		    DIV_ROUND_UP(first + bp->b_bcount, PAGE_SIZE), first,
 		    bp->b_bcount, (unsigned int)seg, gfp))
 		return DDI_DMA_NORESOURCES;

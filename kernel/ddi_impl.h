@@ -29,8 +29,9 @@ struct dm_pin {
 	bool write; /* pinned with FOLL_WRITE: the device may write them */
 	struct mm_struct *mm; /* shown in its pinned_vm, held by mmgrab() */
 	struct user_struct *user; /* charged (locked_vm), held by get_uid() */
-	struct ddi_umem_cookie *cookie; /* of a deferred ddi_umem_unlock */
-	struct work_struct unlock_work;
+	struct ddi_umem_cookie *cookie; /* whose releases are deferred */
+	atomic_t deferred; /* releases rele_work is to run */
+	struct work_struct rele_work;
 };
 
 int dm_umem_pin_init(void);

@@ -308,6 +308,7 @@ static int dm_attach(struct dm_driver *drv, struct pci_dev *pdev)
 			dip->users = 1; /* attached */
 			mutex_init(&dip->map_lock, NULL, MUTEX_DRIVER, NULL);
 			mutex_init(&dip->intr_lock, NULL, MUTEX_DRIVER, NULL);
+			spin_lock_init(&dip->dma_lock);
 			INIT_LIST_HEAD(&dip->groups);
 			INIT_WORK(&dip->teardown, dm_instance_work);
 			drv->inst[i] = dip;

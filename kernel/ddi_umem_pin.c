@@ -11,8 +11,8 @@
  * cookie), so a per-process count would let forked children each pin up
  * to the limit.  They also show in the process's mm->pinned_vm.  Both are
  * uncharged, from the user and the mm held since, whoever drops the last
- * reference.  An unlock from a context that cannot sleep runs on devmap's
- * workqueue.
+ * reference.  A release from a context that cannot sleep (an unlock, or
+ * freerbuf(9F) in an interrupt) runs on devmap's workqueue.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -45,22 +45,45 @@ static void dm_pin_uncharge(struct dm_pin *pin)
 	atomic64_sub(pin->npages, &pin->mm->pinned_vm);
 }
 
+/*
+ * May the device write these pages for as long as it likes?  Anonymous,
+ * shmem (tmpfs, memfd) and hugetlbfs memory, yes; the page cache of a
+ * file, no: the file system would never see the writes (6.12 refuses a
+ * long-term writable pin of such a mapping itself, 6.1 does not).
+ */
+static bool dm_pin_writable(struct page **pages, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		struct folio *folio = page_folio(pages[i]);
+
+		if (!folio_test_swapbacked(folio) && !folio_test_hugetlb(folio))
+			return false;
+	}
+	return true;
+}
+
 /* Pin [addr, addr + npages pages) of the current process into @pin. */
 static int dm_pin_pages(struct dm_pin *pin, unsigned long addr)
 {
 	unsigned int gup = FOLL_LONGTERM | (pin->write ? FOLL_WRITE : 0);
 	long got = pin_user_pages_fast(addr, (int)pin->npages, gup, pin->pages);
 
-	if (got == (long)pin->npages)
+	if (got == (long)pin->npages &&
+	    (!pin->write || dm_pin_writable(pin->pages, pin->npages)))
 		return 0;
-	if (got > 0) /* a hole or a page it may not pin further on */
+	if (got > 0) /* a hole, a page it may not pin, or a file's page */
 		unpin_user_pages(pin->pages, got);
 	return got == -ENOMEM ? ENOMEM : EFAULT;
 }
 
-static void dm_unlock_work(struct work_struct *work)
+/* The releases deferred on a pin; the last may free it. */
+static void dm_rele_work(struct work_struct *work)
 {
-	ddi_umem_unlock(container_of(work, struct dm_pin, unlock_work)->cookie);
+	struct dm_pin *p = container_of(work, struct dm_pin, rele_work);
+	struct ddi_umem_cookie *cp = p->cookie;
+
+	for (int n = atomic_xchg(&p->deferred, 0); n > 0; n--)
+		dm_cookie_rele(cp);
 }
 
 int dmh_umem_pin(caddr_t addr, size_t len, bool write, void **pinp)
@@ -90,7 +113,7 @@ int dmh_umem_pin(caddr_t addr, size_t len, bool write, void **pinp)
 		goto free;
 	}
 	mmgrab(mm);
-	INIT_WORK(&pin->unlock_work, dm_unlock_work);
+	INIT_WORK(&pin->rele_work, dm_rele_work);
 	*pinp = pin;
 	return 0;
 free:
@@ -124,21 +147,19 @@ void dmh_umem_unpin(void *pin)
 
 /*
  * Without a preemption count (CONFIG_PREEMPT_COUNT) preemptible() is
- * always false: every unlock then goes to the workqueue.
+ * always false: every release then goes to the workqueue, whose worker
+ * calls dm_cookie_rele() itself, never back here.  Each deferred release
+ * is one reference still held, so the pin outlives its queued work.
  */
-bool dmh_umem_unlock_later(struct ddi_umem_cookie *cp)
+bool dmh_umem_rele_later(struct ddi_umem_cookie *cp)
 {
 	struct dm_pin *p = cp->pin;
 
 	if (preemptible())
 		return false;
 	p->cookie = cp;
-	/* initialised with the pin: a second deferred unlock while the first
-	 * is queued finds it pending and is reported, not queued again */
-	if (!queue_work(dm_unlock_wq, &p->unlock_work))
-		dmh_log_ratelimited(
-			DM_CE_WARN,
-			"ddi_umem_unlock: a cookie unlocked twice; ignored");
+	atomic_inc(&p->deferred);
+	queue_work(dm_unlock_wq, &p->rele_work); /* pending: it counts too */
 	return true;
 }
 

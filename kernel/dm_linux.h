@@ -48,6 +48,9 @@ struct dev_info {
 	struct dentry *stats_file; /* their debugfs file */
 	struct dm_intr_vecs *intr; /* of ddi_intr_alloc(9F) (ddi_intr.c) */
 	struct mutex intr_lock; /* intr, and its handles' vectors (ddi_intr.c) */
+	/* DMA handles (ddi_dma.c): the device masters the bus while any */
+	spinlock_t dma_lock;
+	unsigned int dma_handles;
 };
 
 /* A driver registered with mod_install(9F). */

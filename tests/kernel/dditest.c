@@ -41,6 +41,9 @@
 typedef struct ddt_state {
 	dev_info_t *dip;
 	kmutex_t lock; /* also taken by the interrupt handler */
+	/* one transfer of the card at a time (one io_bp), and no slot is
+	 * unlocked while a transfer uses it: DDT_DMA, DDT_UDMA, unlocks */
+	kmutex_t io_lock;
 	kcondvar_t cv;
 	uint_t wakes; /* DDT_WAKE calls */
 	char *buf; /* DDT_BUFSIZE bytes */
@@ -321,8 +324,9 @@ static uint_t ddt_intr(caddr_t arg1, caddr_t arg2)
 	mutex_enter(&sp->lock);
 	sp->intrs++;
 	sp->status_seen |= status;
-	bp = sp->io_bp;
-	sp->io_bp = NULL;
+	bp = status & EDU_INTR_DMA ? sp->io_bp : NULL; /* only a DMA's end */
+	if (bp != NULL)
+		sp->io_bp = NULL;
 	cv_broadcast(&sp->cv);
 	mutex_exit(&sp->lock);
 	if (bp != NULL) {
@@ -676,9 +680,13 @@ static int ddt_udma_buf(ddt_state_t *sp, struct buf *bp, struct ddt_udma *u)
 		ddi_dma_free_handle(&kh);
 		return ENOMEM;
 	}
-	(void)ddi_dma_addr_bind_handle(kh, NULL, kva, EDU_DMA_BUFSIZE,
-				       DDI_DMA_RDWR | DDI_DMA_CONSISTENT,
-				       DDI_DMA_SLEEP, NULL, &kcookie, &kn);
+	if (ddi_dma_addr_bind_handle(kh, NULL, kva, EDU_DMA_BUFSIZE,
+				     DDI_DMA_RDWR | DDI_DMA_CONSISTENT,
+				     DDI_DMA_SLEEP, NULL, &kcookie,
+				     &kn) != DDI_DMA_MAPPED) {
+		rc = ENOMEM;
+		goto free;
+	}
 	if (ddi_dma_alloc_handle(sp->dip, &ddt_edu32_dma_attr, DDI_DMA_SLEEP,
 				 NULL, &h) != DDI_SUCCESS) {
 		u->bind_rc = DDI_FAILURE;
@@ -708,9 +716,10 @@ static int ddt_udma_buf(ddt_state_t *sp, struct buf *bp, struct ddt_udma *u)
 	ddi_dma_free_handle(&h);
 out:
 	(void)ddi_dma_unbind_handle(kh);
+free:
 	ddi_dma_mem_free(&acc);
 	ddi_dma_free_handle(&kh);
-	return rc == EINTR ? EINTR : 0;
+	return rc == EINTR || rc == ENOMEM ? rc : 0;
 }
 
 /* DDT_UDMA: see dditest.h. */
@@ -760,11 +769,13 @@ static int ddt_close(dev_t dev, int flag, int otyp, cred_t *credp)
 	ddi_umem_cookie_t cookie;
 	int i;
 
+	mutex_enter(&sp->io_lock);
 	for (i = 0; i < DDT_NLOCKS; i++) {
 		cookie = ddt_take(sp, i);
 		if (cookie != NULL)
 			ddi_umem_unlock(cookie);
 	}
+	mutex_exit(&sp->io_lock);
 	return 0;
 }
 
@@ -826,7 +837,10 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		return ddi_copyout(&w, (void *)arg, sizeof(w), mode) ? EFAULT :
 								       0;
 	case DDT_DMA:
-		if (ddt_dma(sp, &d) != 0)
+		mutex_enter(&sp->io_lock);
+		rc = ddt_dma(sp, &d);
+		mutex_exit(&sp->io_lock);
+		if (rc != 0)
 			return EINTR;
 		return ddi_copyout(&d, (void *)arg, sizeof(d), mode) ? EFAULT :
 								       0;
@@ -838,11 +852,16 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 			return EFAULT;
 		return rc;
 	case DDT_UUNLOCK:
-		return ddt_uunlock(sp, arg);
+		mutex_enter(&sp->io_lock);
+		rc = ddt_uunlock(sp, arg);
+		mutex_exit(&sp->io_lock);
+		return rc;
 	case DDT_UDMA:
 		if (ddi_copyin((void *)arg, &ud, sizeof(ud), mode))
 			return EFAULT;
+		mutex_enter(&sp->io_lock);
 		rc = ddt_udma(sp, dev, &ud);
+		mutex_exit(&sp->io_lock);
 		if (rc == 0 && ddi_copyout(&ud, (void *)arg, sizeof(ud), mode))
 			return EFAULT;
 		return rc;
@@ -927,6 +946,7 @@ static int ddt_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 	sp = ddi_get_soft_state(ddt_statep, instance);
 	sp->dip = dip;
 	cv_init(&sp->cv, NULL, CV_DRIVER, NULL);
+	mutex_init(&sp->io_lock, NULL, MUTEX_DRIVER, NULL);
 	sp->buf = kmem_zalloc(DDT_BUFSIZE, KM_SLEEP);
 	if (sp->buf == NULL)
 		goto fail;
@@ -945,6 +965,8 @@ fail_intr:
 fail_regs:
 	ddi_regs_map_free(&sp->regs_acc);
 fail:
+	mutex_destroy(&sp->io_lock);
+	cv_destroy(&sp->cv);
 	kmem_free(sp->buf, DDT_BUFSIZE);
 	ddi_soft_state_free(ddt_statep, instance);
 	return DDI_FAILURE;
@@ -960,6 +982,7 @@ static int ddt_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 	ddi_remove_minor_node(dip, NULL);
 	ddt_intr_teardown(sp);
 	ddi_regs_map_free(&sp->regs_acc);
+	mutex_destroy(&sp->io_lock);
 	cv_destroy(&sp->cv);
 	kmem_free(sp->buf, DDT_BUFSIZE);
 	ddi_soft_state_free(ddt_statep, instance);

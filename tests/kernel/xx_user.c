@@ -197,6 +197,28 @@ static void test_dma_errors(void)
 	close(fd);
 }
 
+/* XX_DMA makes the card a bus master: an unprivileged process may not. */
+static void test_dma_priv(void)
+{
+	static uint8_t b[16];
+	int fd, status = -1;
+	volatile uint32_t *r = xx_map(&fd);
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		(void)REG(r,
+			  XX_REG_IDENT); /* a context: only privilege lacks */
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		_exit(xx_dma(fd, XX_DMA_FROM_CARD, 0, 16, b) == EPERM ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "XX_DMA by an unprivileged process: EPERM");
+	munmap((void *)r, 4096);
+	close(fd);
+}
+
 /*
  * DMA memory is bounded per process: XX_DMA_CTXS of its contexts get it,
  * the next XX_DMA gets ENOMEM, and a context that goes gives it back.
@@ -364,6 +386,7 @@ int main(void)
 	test_isolation();
 	test_sigbus();
 	test_dma_errors();
+	test_dma_priv();
 	test_dma_limit();
 	test_dma_turns();
 	test_dma_leave();

@@ -100,9 +100,9 @@ extern bool sim_skip_may_split; /* cut VMAs without dm_seg_may_split */
 #define SIM_PHYS_BITS 46
 extern int sim_phys_bits;
 extern bool sim_fatal_signal; /* dmh_yield() says: stop */
-/* the thread cannot sleep: dmh_umem_unlock_later() defers the unlock */
+/* the thread cannot sleep: dmh_umem_rele_later() defers the release */
 extern bool sim_atomic;
-/* run the unlocks deferred while sim_atomic; returns how many */
+/* run the releases deferred while sim_atomic; returns how many */
 int sim_run_deferred(void);
 /* dmh_log_ratelimited() shows this many messages per interval (ticks) */
 #define SIM_LOG_BURST 10

@@ -131,7 +131,7 @@ bool sim_atomic;
 static struct ddi_umem_cookie *sim_deferred[16];
 static int sim_ndeferred;
 
-bool dmh_umem_unlock_later(struct ddi_umem_cookie *cp)
+bool dmh_umem_rele_later(struct ddi_umem_cookie *cp)
 {
 	if (!sim_atomic || sim_ndeferred == 16)
 		return false;
@@ -145,7 +145,7 @@ int sim_run_deferred(void)
 
 	sim_ndeferred = 0;
 	for (int i = 0; i < n; i++)
-		ddi_umem_unlock(sim_deferred[i]);
+		dm_cookie_rele(sim_deferred[i]);
 	return n;
 }
 

@@ -112,6 +112,24 @@ static void test_later(void)
 	ddi_umem_free(ck);
 }
 
+/* A second unlock where nothing sleeps is refused before it is queued. */
+static void test_later_twice(void)
+{
+	long warnings = sim_stats.warnings;
+	ddi_umem_cookie_t ck;
+
+	is(ddi_umem_lock(buf, P, DDI_UMEMLOCK_WRITE, &ck), 0,
+	   "lock for a double deferred unlock");
+	sim_atomic = true;
+	ddi_umem_unlock(ck);
+	ddi_umem_unlock(ck);
+	sim_atomic = false;
+	is(sim_stats.warnings, warnings + 1,
+	   "a second unlock where nothing sleeps is reported");
+	is(sim_run_deferred(), 1, "... and only the first release is queued");
+	is(sim_stats.live_pins, 0, "... which unpins the pages");
+}
+
 int main(void)
 {
 	fx_init();
@@ -120,6 +138,7 @@ int main(void)
 	test_map();
 	test_readonly();
 	test_later();
+	test_later_twice();
 	free(buf);
 	return fx_done();
 }

@@ -38,6 +38,8 @@ typedef struct buf {
 	/* B_SHADOW: the page of b_un.b_addr, then the next ones */
 	struct page **b_shadow;
 	struct completion b_dm_done; /* devmap: biodone() wakes biowait() */
+	/* devmap: the cookie of ddi_umem_iosetup(), held until freerbuf() */
+	struct ddi_umem_cookie *b_dm_cookie;
 } buf_t;
 
 struct buf *ddi_umem_iosetup(ddi_umem_cookie_t cookie, off_t off, size_t len,
