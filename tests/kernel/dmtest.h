@@ -30,9 +30,12 @@ struct dmt_unmap {
 struct dmt_present {
 	int pid;
 	unsigned long va;
-	int present; /* out: 2 a huge (PMD) entry, 1 a page entry, 0 none,
+	int present; /* out: DMT_PRESENT_HUGE, DMT_PRESENT_PAGE, 0 none,
 		      * -1 no such process or VMA */
 };
+
+#define DMT_PRESENT_PAGE 1 /* a present page table entry (PTE) */
+#define DMT_PRESENT_HUGE 2 /* a present huge (PMD) entry */
 
 #define DMT_IOC ('d' << 8)
 #define DMT_GET_STATS (DMT_IOC | 1) /* struct dmt_stats out */

@@ -147,7 +147,7 @@ static void test_mremap_move(void)
 		close(fd);
 		return;
 	}
-	is(present(getpid(), (void *)to), 1,
+	is(present(getpid(), (void *)to), DMT_PRESENT_PAGE,
 	   "mremap: the owner's translation moved with it");
 	is(to[0], 0xa11ce001,
 	   "mremap: the owner reads its context at the new address");
@@ -226,8 +226,9 @@ static void test_pingpong(int n, int rounds, long hold)
 			break;
 		bad_state += c != 'o';
 		for (int k = 0; k < n; k++)
-			owners += present(pid[k], va[k]) == 1;
-		bad_owner += owners != 1 || present(pid[i], va[i]) != 1;
+			owners += present(pid[k], va[k]) == DMT_PRESENT_PAGE;
+		bad_owner += owners != 1 ||
+			     present(pid[i], va[i]) != DMT_PRESENT_PAGE;
 	}
 	for (int i = 0; i < n; i++) {
 		if (write(to[i][1], "q", 1) != 1)
@@ -370,7 +371,7 @@ static void test_fork(void)
 	is(stats(fd).dups, 1, "row 37: fork calls devmap_dup");
 	is(present(pid, (void *)va), 0,
 	   "row 37: the child starts with no valid translation");
-	is(present(getpid(), (void *)va), 1,
+	is(present(getpid(), (void *)va), DMT_PRESENT_PAGE,
 	   "row 37: the parent keeps its own");
 	int before = stats(fd).accesses;
 	if (write(pipefd[1], "g", 1) != 1)
@@ -457,7 +458,7 @@ static int pages_present(const char *va, int n)
 	int k = 0;
 
 	for (int i = 0; i < n; i++)
-		k += present(getpid(), va + i * P) == 1;
+		k += present(getpid(), va + i * P) == DMT_PRESENT_PAGE;
 	return k;
 }
 

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "dmtest.h"
+#include "present_user.h"
 
 #define DEV "/dev/dmtest0"
 
@@ -27,15 +28,17 @@ static inline int dev_open(void)
 	return fd;
 }
 
-/* Has process @pid a valid translation at @va?  (Asked of the driver.) */
+/*
+ * Has process @pid a valid translation at @va?  DMT_PRESENT_PAGE or
+ * DMT_PRESENT_HUGE, 0 for none, -1 when the driver cannot tell.
+ */
 static inline int present(pid_t pid, const void *va)
 {
-	struct dmt_present pr = { .pid = pid, .va = (unsigned long)va };
 	int fd = dev_open();
+	int kind = present_ask(fd, DMT_PRESENT, pid, va);
 
-	ioctl(fd, DMT_PRESENT, &pr);
 	close(fd);
-	return pr.present;
+	return kind;
 }
 
 #endif /* _DMTEST_USER_H */

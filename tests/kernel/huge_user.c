@@ -8,11 +8,14 @@
  * translation; a load that overlaps a window still mapped huge puts no
  * page entry under it (on 6.1 that entry would land in the data page,
  * where it is zero: the context starts zeroed and the checks write only
- * the first word of a page).
+ * the first word of a page); a survivor of a partial unmap has no context
+ * and its touch is a SIGBUS.
  * Prints TAP.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,18 +27,24 @@
 #include <unistd.h>
 #include "hugetest.h"
 #include "ktap.h"
+#include "present_user.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 #define WIN (HT_PAGES / 2) /* pages of a 2 MiB window */
 
 static int fd;
-static int huge; /* the kind a whole window gets: 2 huge, 1 pages */
+/* the kind a whole window gets: DMT_PRESENT_HUGE, or DMT_PRESENT_PAGE */
+static int huge;
 
 static int present(pid_t pid, volatile uint32_t *p)
 {
-	struct dmt_present pr = { .pid = pid, .va = (unsigned long)p };
+	return present_ask(fd, HT_PRESENT, pid, p);
+}
 
-	return ioctl(fd, HT_PRESENT, &pr) ? -1 : pr.present;
+/* The context switches hugetest made so far, -1 if it cannot tell. */
+static int switches(void)
+{
+	return ioctl(fd, HT_SWITCHES);
 }
 
 static volatile uint32_t *map_dev(void)
@@ -115,16 +124,20 @@ static pid_t taker(uint32_t sig, int *go, int *done)
 	return pid;
 }
 
+/* Tell the taker to check and exit; its exit status (128 + a signal),
+ * -1 if it cannot be told (it died early: its status then) or reaped. */
 static int taker_wait(pid_t pid, int go, int done)
 {
-	int st = -1;
+	int told = write(go, "x", 1) == 1; /* EPIPE when it died: SIG_IGN */
+	int st;
 
-	if (write(go, "x", 1) != 1)
-		return -1;
-	waitpid(pid, &st, 0);
 	close(go);
 	close(done);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return told || WEXITSTATUS(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Four pages of each window: the owner @pid's translations there. */
@@ -141,15 +154,18 @@ static int none_left(pid_t pid, volatile uint32_t *m)
 static void test_load_and_switch(void)
 {
 	volatile uint32_t *m = map_dev();
-	int go, done, rounds;
+	int go, done, rounds, sw;
 	long flt;
 	char c;
 
 	if (!ok(m != NULL, "map the 4 MiB context"))
 		return;
-	if (huge == HT_HUGE_ENTRY)
+	if (huge == DMT_PRESENT_HUGE)
 		is((uintptr_t)m % (2UL << 20), 0,
 		   "the mapping is 2 MiB aligned (thp_get_unmapped_area)");
+	else
+		skip("no transparent huge pages: no 2 MiB aligned mapping "
+		     "(thp_get_unmapped_area) to check");
 	flt = minflt();
 	fill(m, 0, HT_PAGES, 0xa0000000);
 	/* a fault loads a 2 MiB window; unaligned, the windows are three */
@@ -158,12 +174,18 @@ static void test_load_and_switch(void)
 	is(present(getpid(), page(m, 0)), huge, "window 0: the kind expected");
 	is(present(getpid(), page(m, HT_PAGES - 1)), huge,
 	   "window 1: the kind expected");
+	sw = switches();
+	ok(sw >= 1, "HT_SWITCHES: the switch to this process was counted");
 	for (rounds = 0; rounds < 3; rounds++) {
 		pid_t pid = taker(0xb0000000 + (uint32_t)rounds * 0x1000000,
 				  &go, &done);
 
-		if (read(done, &c, 1) != 1)
+		if (read(done, &c, 1) != 1) {
+			is(taker_wait(pid, go, done), 0,
+			   "the other process took the context (it died "
+			   "before it said so)");
 			break;
+		}
 		is(none_left(getpid(), m), 0,
 		   "a switch leaves the previous owner no translation, huge or not");
 		is(wrong(m, 0, HT_PAGES, 0xa0000000), 0,
@@ -172,6 +194,10 @@ static void test_load_and_switch(void)
 		   "the other process had its kind of entry and saw only its "
 		   "own context");
 	}
+	/* per round: the other process takes the context, this one takes
+	 * it back, the other takes it again for its last check */
+	is(switches() - sw, 3 * 3,
+	   "three rounds, three context switches each (HT_SWITCHES)");
 	munmap((void *)m, HT_LEN);
 }
 
@@ -187,11 +213,15 @@ static void test_mprotect_split(void)
 	fill(m, 0, HT_PAGES, 0xc0000000);
 	ok(mprotect((void *)m, 1 << 20, PROT_READ) == 0,
 	   "mprotect the first 1 MiB read-only (splits window 0)");
-	ok(present(getpid(), page(m, 0)) != HT_HUGE_ENTRY,
-	   "window 0 is not mapped huge after the split");
+	/* the split of a huge entry of a special mapping clears it; page
+	 * entries stay, read-only where the mprotect covers them */
+	is(present(getpid(), page(m, 0)),
+	   huge == DMT_PRESENT_HUGE ? 0 : DMT_PRESENT_PAGE,
+	   "window 0 after the split, before any access: no translation "
+	   "where it was huge, its page entries where it was not");
 	is(wrong(m, 0, HT_PAGES, 0xc0000000), 0,
 	   "every page reads back after the split");
-	is(present(getpid(), page(m, 300)), HT_PAGE_ENTRY,
+	is(present(getpid(), page(m, 300)), DMT_PRESENT_PAGE,
 	   "window 0 refaults with page entries");
 	is(present(getpid(), page(m, WIN)), huge, "window 1 keeps its kind");
 	pid = taker(0xd0000000, &go, &done);
@@ -241,8 +271,11 @@ static void test_overlap(void)
 	ok(ioctl(fd, HT_LOAD_RANGE, (100 << 16) | WIN) == 0,
 	   "the driver loads pages 100..611 on the next access");
 	fill(m, 100, 101, 0xf0000000);
-	ioctl(fd, HT_LOAD_RANGE, HT_PAGES); /* back to all */
-	is(present(getpid(), page(m, 100)), HT_PAGE_ENTRY,
+	ok(ioctl(fd, HT_LOAD_RANGE, -(1L << 16) | 1) == -1 && errno == EINVAL,
+	   "HT_LOAD_RANGE from a negative page: EINVAL");
+	ok(ioctl(fd, HT_LOAD_RANGE, HT_PAGES) == 0,
+	   "the driver loads all pages again on an access");
+	is(present(getpid(), page(m, 100)), DMT_PRESENT_PAGE,
 	   "the partial window gets page entries");
 	is(present(getpid(), page(m, WIN + 50)), huge,
 	   "window 1 keeps its huge entry under the overlapping load");
@@ -254,6 +287,8 @@ static void test_overlap(void)
 static void test_partial_unmap(void)
 {
 	volatile uint32_t *m = map_dev();
+	int st = -1;
+	pid_t pid;
 
 	if (!ok(m != NULL, "map for the partial unmap"))
 		return;
@@ -263,18 +298,38 @@ static void test_partial_unmap(void)
 	is(present(getpid(), page(m, 0)), 0,
 	   "the first survivor has no translation left");
 	is(present(getpid(), page(m, HT_PAGES - 1)), 0, "nor the second");
+	pid = fork();
+	if (pid == 0) { /* a survivor of its own, touched */
+		volatile uint32_t *s = map_dev();
+
+		if (!s)
+			_exit(2);
+		fill(s, 0, HT_PAGES, 0x20000000);
+		if (munmap((void *)page(s, WIN / 2), HT_LEN / 2))
+			_exit(3);
+		alarm(10); /* a touch that refaults for ever: SIGALRM */
+		*page(s, 0) = 1;
+		_exit(0);
+	}
+	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+		   WTERMSIG(st) == SIGBUS,
+	   "a survivor has no context: touched, SIGBUS (its devmap_access "
+	   "returns ENOMEM)");
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGBUS)
+		printf("#   status 0x%x\n", st);
 	munmap((void *)m, HT_LEN);
 }
 
 int main(void)
 {
+	signal(SIGPIPE, SIG_IGN); /* a taker that died: see taker_wait */
 	fd = open("/dev/hugetest0", O_RDWR);
 	if (!ok(fd >= 0, "open /dev/hugetest0"))
 		return 1;
 	huge = access("/sys/kernel/mm/transparent_hugepage", F_OK) == 0 ?
-		       HT_HUGE_ENTRY :
-		       HT_PAGE_ENTRY;
-	if (huge != HT_HUGE_ENTRY)
+		       DMT_PRESENT_HUGE :
+		       DMT_PRESENT_PAGE;
+	if (huge != DMT_PRESENT_HUGE)
 		printf("# no transparent huge pages in this kernel: the checks "
 		       "expect page entries where a window would be huge\n");
 	test_load_and_switch();

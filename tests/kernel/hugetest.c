@@ -68,6 +68,7 @@ static int ht_access(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	return devmap_do_ctxmgt(dhp, pvtp, off, len, type, rw, ht_contextmgt);
 }
 
+/* KM_SLEEP may still fail: the shim's kmem_zalloc is kvzalloc(GFP_KERNEL) */
 static struct ht_ctx *ht_ctx_new(devmap_cookie_t dhp)
 {
 	struct ht_ctx *ctx = kmem_zalloc(sizeof(*ctx), KM_SLEEP);
@@ -167,7 +168,8 @@ static int ht_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		mutex_exit(&ht->lock);
 		return err;
 	case HT_LOAD_RANGE:
-		if ((arg >> 16) + (arg & 0xffff) > HT_PAGES || !(arg & 0xffff))
+		if (arg < 0 || (arg >> 16) + (arg & 0xffff) > HT_PAGES ||
+		    !(arg & 0xffff))
 			return EINVAL;
 		mutex_enter(&ht->lock);
 		ht->load_off = (size_t)(arg >> 16) * HT_PAGE;

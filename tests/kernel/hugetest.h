@@ -15,12 +15,9 @@
 #define HT_PAGES 1024
 #define HT_LEN ((unsigned long)HT_PAGES * HT_PAGE)
 
-/* what HT_PRESENT answers (struct dmt_present.present) */
-#define HT_PAGE_ENTRY 1
-#define HT_HUGE_ENTRY 2
-
 #define HT_IOC ('h' << 8)
-#define HT_PRESENT (HT_IOC | 1) /* struct dmt_present in/out */
+/* struct dmt_present in/out: DMT_PRESENT_HUGE, DMT_PRESENT_PAGE, 0 */
+#define HT_PRESENT (HT_IOC | 1)
 #define HT_UNLOAD (HT_IOC | 2) /* the owner unloads its first arg pages */
 #define HT_SWITCHES (HT_IOC | 3) /* returns the context switches so far */
 /* access events load pages [arg >> 16, + (arg & 0xffff)) instead of all */

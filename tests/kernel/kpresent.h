@@ -3,8 +3,9 @@
  * Test instrument for the in-guest test drivers, Linux-specific: is there
  * a present translation at a user address of a process, and of what kind?
  * (/proc/PID/pagemap does not walk VM_PFNMAP mappings.)  Returns
- * KP_HUGE for a present PMD entry, KP_PAGE for a present PTE, 0 for none,
- * -1 for no such process or VMA.  The walk allocates no page table.
+ * DMT_PRESENT_HUGE for a present PMD entry, DMT_PRESENT_PAGE for a
+ * present PTE, 0 for none, -1 for no such process or VMA (the answer of
+ * struct dmt_present).  The walk allocates no page table.
  */
 #ifndef _KPRESENT_H
 #define _KPRESENT_H
@@ -13,13 +14,11 @@
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
-
-#define KP_PAGE 1
-#define KP_HUGE 2
+#include "dmtest.h" /* DMT_PRESENT_PAGE, DMT_PRESENT_HUGE */
 
 static int kp_pte_fn(pte_t *pte, unsigned long addr, void *data)
 {
-	*(int *)data = pte_present(ptep_get(pte)) ? KP_PAGE : 0;
+	*(int *)data = pte_present(ptep_get(pte)) ? DMT_PRESENT_PAGE : 0;
 	return 0;
 }
 
@@ -42,7 +41,7 @@ static int kp_vma_present(struct vm_area_struct *vma, unsigned long va)
 		return 0;
 	pmd = READ_ONCE(*pmd_offset(pud, va));
 	if (pmd_leaf(pmd))
-		return pmd_present(pmd) ? KP_HUGE : 0;
+		return pmd_present(pmd) ? DMT_PRESENT_HUGE : 0;
 	apply_to_existing_page_range(vma->vm_mm, va & PAGE_MASK, PAGE_SIZE,
 				     kp_pte_fn, &present);
 	return present;
