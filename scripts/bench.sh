@@ -63,7 +63,8 @@ grep -q '^run.sh: pin: INVALID' "$out/run.log" && pinned=0
 	echo "host_cpus $(nproc)"
 	echo "vcpus_pinned $pinned"
 	echo "host_load_before ${load_before%% *}"
-	grep -E '^[a-z_0-9]+( [0-9.]+)+$' "$out/guest.log"
+	# figures; negative, nan and inf ones too, for report.sh to mark invalid
+	grep -E '^[a-z_0-9]+( -?([0-9.]+|nan|inf))+$' "$out/guest.log"
 	cat "$out/core.txt"
 } >"$out/results.txt"
 cat "$out/results.txt"
