@@ -253,6 +253,43 @@ static long devmap_counter(const char *key)
 	return v;
 }
 
+/*
+ * Waits for the @n children @pids of one measurement.  A child that did
+ * not exit 0 (its open or mmap failed, or a signal killed it) leaves the
+ * measurement meaningless: its siblings are killed and the benchmark
+ * aborts, naming @what.
+ */
+static void reap(pid_t *pids, int n, const char *what)
+{
+	for (int left = n; left > 0; left--) {
+		int st, i;
+		pid_t pid = waitpid(-1, &st, 0);
+
+		if (pid < 0) {
+			perror("waitpid");
+			exit(1);
+		}
+		for (i = 0; i < n && pids[i] != pid; i++)
+			;
+		if (i < n) /* else an idle mapper, which never exits itself */
+			pids[i] = 0;
+		if (i < n && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			continue;
+		if (WIFSIGNALED(st))
+			fprintf(stderr, "dmbench_user: %s: a child was killed "
+				"by signal %d: measurement aborted\n",
+				what, WTERMSIG(st));
+		else
+			fprintf(stderr, "dmbench_user: %s: a child exited "
+				"with status %d: measurement aborted\n",
+				what, WEXITSTATUS(st));
+		for (i = 0; i < n; i++)
+			if (pids[i] > 0)
+				kill(pids[i], SIGKILL);
+		exit(1);
+	}
+}
+
 /* Keep the calling process on @cpu. */
 static void pin(int cpu)
 {
@@ -291,11 +328,16 @@ static double pingpong_once(const struct pingpong *pp, long *ipis)
 	double *t = (double *)(turn + 16);
 	long ipis0 = tlb_ipis();
 	pid_t pid[2];
+	char what[32];
 
 	size_t touched = pp->touch_pages ? pp->touch_pages : pp->ctx_pages;
 
 	for (int me = 0; me < 2; me++) {
 		pid[me] = fork();
+		if (pid[me] < 0) {
+			perror("fork");
+			exit(1);
+		}
 		if (pid[me])
 			continue;
 		pin(pp->cpu[me]);
@@ -332,8 +374,8 @@ static double pingpong_once(const struct pingpong *pp, long *ipis)
 			t[1] = now();
 		_exit(0);
 	}
-	waitpid(pid[0], NULL, 0);
-	waitpid(pid[1], NULL, 0);
+	snprintf(what, sizeof(what), "the %s ping-pong", mode_name[pp->mode]);
+	reap(pid, 2, what);
 	*ipis = tlb_ipis() - ipis0;
 	double per_turn = (t[1] - t[0]) / (2.0 * pp->rounds);
 
@@ -639,12 +681,11 @@ static struct cont_result contention_once(enum cmode mode, int n)
 		counts[i] = c->ops[i].n;
 	if (mode == C_EXPLICIT)
 		sw = c->handoffs;
-	else if (sw >= 0) /* else no counter file: reported as not measured */
+	else if (sw >= 0) /* else no counter file: not printed (contention) */
 		sw = devmap_counter("switches") - sw;
 	t0 = now() - t0;
 	__atomic_store_n(&c->stop, 1, __ATOMIC_RELEASE);
-	for (int i = 0; i < n; i++)
-		waitpid(pids[i], NULL, 0);
+	reap(pids, n, "contention");
 	ioctl(fd, DMB_SET_HOLD, 0);
 	close(fd);
 	for (int i = 0; i < n; i++) {
@@ -683,6 +724,9 @@ static void contention(void)
 			}
 		for (int m = 0; m < NCMODES; m++)
 			for (int w = 2; w >= 0; w--) { /* ops last, for med */
+				/* no counter file: left out, not measured */
+				if (w == 2 && v[2][m][0] < 0)
+					continue;
 				snprintf(key, sizeof(key), "cont_%d_%s_%s",
 					 ns[i], what[w], cmode_name[m]);
 				med[m] = put_stats(key, v[w][m], CONT_RUNS, 1);

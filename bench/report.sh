@@ -17,36 +17,67 @@ fi
 declare -A R
 while read -r k v; do
 	R[$k]=$v
-done < <(grep -E '^[a-z_0-9]+( [0-9.]+)+$' "$results")
-# the median (or only value) of KEY
-m() { local a; read -ra a <<<"${R[$1]:-?}"; echo "${a[0]}"; }
+done < <(grep -E '^[a-z_0-9]+( -?([0-9.]+|nan|inf))+$' "$results")
+num='^[0-9.]+$'
+# the median (or only value) of KEY: "?" when not measured, marked invalid
+# when negative, nan or inf
+m() {
+	local a
+	read -ra a <<<"${R[$1]:-?}"
+	if [[ "${a[0]}" =~ $num || "${a[0]}" = '?' ]]; then echo "${a[0]}"; else echo "**invalid: ${a[0]}**"; fi
+}
 # the median of KEY with printf FORMAT
 mf() { # KEY FORMAT
 	local x
 	x=$(m "$1")
 	# shellcheck disable=SC2059 # the format is the caller's
-	if [[ "$x" =~ ^[0-9.]+$ ]]; then printf "$2" "$x"; else echo "$x"; fi
+	if [[ "$x" =~ $num ]]; then printf "$2" "$x"; else echo "$x"; fi
 }
 # "median (min–max)" of KEY, each with printf FORMAT
 mr() { # KEY FORMAT
 	local a
 	read -ra a <<<"${R[$1]:-?}"
 	if [ ${#a[@]} -ne 3 ]; then
-		echo "${a[0]}"
+		m "$1"
+	elif ! [[ "${a[0]}" =~ $num && "${a[1]}" =~ $num && "${a[2]}" =~ $num ]]; then
+		echo "**invalid: ${a[*]}**"
 	else
 		# shellcheck disable=SC2059 # the format is the caller's
 		printf "$2 ($2–$2)" "${a[0]}" "${a[1]}" "${a[2]}"
 	fi
 }
-# "met", "**missed**" or "not measured" for the awk condition COND on X
+# "met", "**missed**", "not measured" or "**invalid**" for the awk
+# condition COND on X (a value of m)
 verdict() { # X COND
-	if ! [[ "$1" =~ ^[0-9.]+$ ]]; then
+	if [ "$1" = '?' ]; then
 		echo 'not measured'
+	elif ! [[ "$1" =~ $num ]]; then
+		echo '**invalid**'
 	elif awk -v x="$1" "BEGIN { exit !(x $2) }"; then
 		echo met
 	else
 		echo '**missed**'
 	fi
+}
+# NUMERATOR / DENOMINATOR, awk expressions of a, b, c: the medians of
+# KEYS, with printf FORMAT; "?" when one is not measured, marked invalid
+# when one is invalid or the denominator is 0
+calc() { # FORMAT NUMERATOR DENOMINATOR KEY...
+	local k x v=() var=(a b c) missing=0
+	for k in "${@:4}"; do
+		x=$(m "$k")
+		if [ "$x" = '?' ]; then
+			missing=1
+		elif ! [[ "$x" =~ $num ]]; then
+			echo "$x"
+			return
+		fi
+		v+=(-v "${var[${#v[@]} / 2]}=$x")
+	done
+	if ((missing)); then echo '?'; return; fi
+	awk "${v[@]}" -v f="$1" "BEGIN {
+		d = $3
+		if (d == 0) print \"**invalid: division by 0**\"; else printf f, ($2) / d }"
 }
 
 gen() {
@@ -56,13 +87,16 @@ gen() {
 	echo
 	grep '^#' "$results" | sed 's/^# */    /'
 	echo
-	local valid=yes
-	[ "$(m vcpus_pinned)" = 1 ] || valid='**no: the vCPU threads were not pinned**'
+	local why=() valid=yes
+	[ "$(m vcpus_pinned)" = 1 ] || why+=("the vCPU threads were not pinned (vcpus_pinned $(m vcpus_pinned))")
 	[ "$(m runs_over_limit_kept)" = 0 ] ||
-		valid="**no: $(m runs_over_limit_kept) run(s) kept above the TLB-shootdown limit**"
-	verdict "$(m host_load_before)" '< 0.5' | grep -q met ||
-		echo "**The host was busy before the run (load average $(m host_load_before)): every timing here needs re-running on an idle host.**"
-	echo
+		why+=("$(m runs_over_limit_kept) run(s) kept above the TLB-shootdown limit")
+	[ "$(verdict "$(m host_load_before)" '< 0.5')" = met ] ||
+		why+=("the host was busy before the VM (load average $(m host_load_before), not under 0.5): every timing here needs re-running on an idle host")
+	if [ ${#why[@]} -gt 0 ]; then
+		valid="**no**: $(printf '%s; ' "${why[@]}")"
+		valid=${valid%; }
+	fi
 	echo "Valid run: $valid. Runs rejected for more than $(m ipi_limit_per_turn) TLB" \
 		"shootdowns per turn (and repeated): $(m runs_rejected_tlb_ipis); most" \
 		"shootdowns per turn in a kept run: $(m tlb_ipis_per_turn_max). Per-process" \
@@ -81,8 +115,7 @@ gen() {
 	echo "| the same without the driver's save/restore copies (devmap's share) |" \
 		"$(mr ctx_ratio_512_vs_1_nocopy %.2f) | $(verdict "$(m ctx_ratio_512_vs_1_nocopy)" '<= 4') |"
 	echo "| (the driver's copies alone, 512-page turn with − without copies, in one-page switches) |" \
-		"$(awk -v a="$(m ctx_512_us)" -v b="$(m ctx_512_nocopy_us)" -v c="$(m ctx_1_us)" \
-			'BEGIN { printf "%.2f", (a - b) / c }') | (no framework can meet 4× past this) |"
+		"$(calc %.2f 'a - b' c ctx_512_us ctx_512_nocopy_us ctx_1_us) | (no framework can meet 4× past this) |"
 	for n in 4 8 16 64; do
 		local ok
 		ok=$(verdict "$(m "cont_${n}_ratio_hold_vs_explicit")" '>= 1.0')
@@ -126,13 +159,12 @@ gen() {
 	echo "| 1-page context | $(mr ctx_1_us %.0f) | 1 |"
 	echo "| 16-page context | $(mr ctx_16_us %.0f) | $(mr ctx_ratio_16_vs_1 %.2f) |"
 	echo "| 512-page context | $(mr ctx_512_us %.0f) | **$(mr ctx_ratio_512_vs_1 %.2f)** |"
-	echo "| each page beyond the first, (512-page − 1-page) / 511 | $(awk -v a="$(m ctx_512_us)" -v b="$(m ctx_1_us)" \
-		'BEGIN { printf "%.1f", (a - b) / 511 }') | |"
+	echo "| each page beyond the first, (512-page − 1-page) / 511 | $(calc %.1f 'a - b' 511 ctx_512_us ctx_1_us) | |"
 	echo "| without the driver's copies: 1-page context | $(mr ctx_1_nocopy_us %.0f) | 1 |"
 	echo "| without the driver's copies: 16-page context | $(mr ctx_16_nocopy_us %.0f) | $(mr ctx_ratio_16_vs_1_nocopy %.2f) |"
 	echo "| without the driver's copies: 512-page context | $(mr ctx_512_nocopy_us %.0f) | **$(mr ctx_ratio_512_vs_1_nocopy %.2f)** |"
-	echo "| without the copies, each page beyond the first | $(awk -v a="$(m ctx_512_nocopy_us)" -v b="$(m ctx_1_nocopy_us)" \
-		'BEGIN { printf "%.1f", (a - b) / 511 }') | |"
+	echo "| without the copies, each page beyond the first |" \
+		"$(calc %.1f 'a - b' 511 ctx_512_nocopy_us ctx_1_nocopy_us) | |"
 	echo "| without the copies, 512-page context, the turn writing one page (devmap's page-table work alone) |" \
 		"$(mr ctx_512_nocopy_touch1_us %.0f) | $(mr ctx_ratio_512_vs_1_nocopy_touch1 %.2f) |"
 	echo "| 2 processes mapping the device | $(mr mappers_2_us %.0f) | 1 |"
@@ -162,8 +194,7 @@ gen() {
 	for n in 2 4 8 16 64; do
 		echo "| $n | $(mf "cont_${n}_switches_devmap" %.0f) | $(mf "cont_${n}_switches_hold" %.0f) |" \
 			"$(mf "cont_${n}_switches_explicit" %.0f) |" \
-			"$(awk -v s="$(m "cont_${n}_switches_hold")" -v t="$(m contention_seconds)" -v n="$n" \
-				'BEGIN { printf "%.1f", s * t / n }') |"
+			"$(calc %.1f 'a * b' "$n" "cont_${n}_switches_hold" contention_seconds) |"
 	done
 	echo
 	echo "![switch time vs. context size](perf/ctxsize.png)"

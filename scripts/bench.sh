@@ -6,7 +6,7 @@
 # the plots into docs/perf/ and rewrites the generated part of
 # docs/performance.md (bench/report.sh).  Ratios are against baselines
 # measured in the same run.  The VM's vCPU threads are pinned to distinct
-# host CPUs (run.sh --pin); a run where that failed is marked INVALID.
+# host CPUs (run.sh --pin); a run where that failed is marked not pinned.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${DEVMAP_BUILD_DIR:-$repo/build}
@@ -36,21 +36,35 @@ gcc -static -O2 -Wall -Wextra -Werror -I"$repo/bench" -o "$out/dmbench_user" \
 	"$repo/bench/dmbench_user.c"
 "$repo/scripts/vm/initramfs.sh" "$out/initramfs.cpio.gz" "$repo/bench/guest.sh" \
 	"$kdir/devmap.ko" "$kdir/dmbench.ko" "$out/dmbench_user" "$out/devmap-noevents.ko"
+# The builds above raise the load average by themselves: wait for the
+# 1-minute figure to settle under 0.5 (at most 5 minutes), then take the
+# one recorded, just before the VM.
+waited=0
+while awk '{ exit !($1 >= 0.5) }' /proc/loadavg && ((waited < 300)); do
+	sleep 10
+	waited=$((waited + 10))
+done
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench.sh: waited ${waited}s for the host load to settle; load average $load_before before the VM" >&2
 "$repo/scripts/vm/run.sh" --pin --timeout 1200 "$out/initramfs.cpio.gz" "$out/guest.log" \
 	>/dev/null 2>"$out/run.log" || { cat "$out/run.log" >&2; exit 1; }
+# pinned: a "pin: vCPU i" line for each of the 2 vCPUs and no INVALID one
 pinned=1
+for i in 0 1; do
+	grep -q "^run.sh: pin: vCPU $i " "$out/run.log" || pinned=0
+done
 grep -q '^run.sh: pin: INVALID' "$out/run.log" && pinned=0
 {
 	echo "# make bench, $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(grep -o 'booting [^ ]*' "$out/run.log" | cut -d' ' -f2)"
-	echo "# host: $(uname -m), $(nproc) CPUs,$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2-), load average $load_before before the VM"
+	echo "# host: $(uname -m), $(nproc) CPUs,$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2-), load average $load_before before the VM (after waiting ${waited}s for it to settle under 0.5)"
 	echo "# $(qemu-system-x86_64 --version | head -n1), TCG, 2 vCPUs, -cpu default (qemu64)"
 	grep '^# guest cpu:' "$out/guest.log"
 	grep '^run.sh: pin:' "$out/run.log" | sed 's/^run.sh: /# /'
 	echo "host_cpus $(nproc)"
 	echo "vcpus_pinned $pinned"
 	echo "host_load_before ${load_before%% *}"
-	grep -E '^[a-z_0-9]+( [0-9.]+)+$' "$out/guest.log"
+	# figures; negative, nan and inf ones too, for report.sh to mark invalid
+	grep -E '^[a-z_0-9]+( -?([0-9.]+|nan|inf))+$' "$out/guest.log"
 	cat "$out/core.txt"
 } >"$out/results.txt"
 cat "$out/results.txt"

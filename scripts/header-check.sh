@@ -7,7 +7,8 @@
 # -Werror and the driver flags (kernel/ddi.mk) against the kernel headers
 # of scripts/vm/kernel.sh; that docs/drivers.md's table of the names is
 # scripts/ddi-table.sh's; and that the port examples (tests/kernel/port:
-# drivers written against the DDI alone) include no Linux header.  Prints TAP; skips loudly without the kernel headers.
+# drivers written against the DDI alone) include no Linux header, directly
+# or through a project header.  Prints TAP; skips loudly without the kernel headers.
 set -uo pipefail
 flavour=${1:-stock}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -83,14 +84,38 @@ else
 fi
 n=$((n + 1))
 ddi_only=()
+shopt -s nullglob
 for f in "$repo"/tests/kernel/port/*.[ch]; do
 	[[ $f == *_user.c ]] || ddi_only+=("$f")
 done
-if linux=$(grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](linux|asm|asm-generic|uapi)/' \
-	"${ddi_only[@]}"); then
-	echo "not ok $n - a port example (tests/kernel/port) includes a Linux header"
+shopt -u nullglob
+# and, recursively, the project headers they include by name ("x.h", from
+# the including file's folder, tests/kernel/port, tests/kernel or drivers:
+# the module build puts them side by side), which would bring their Linux
+# headers into the driver
+nsrc=${#ddi_only[@]}
+for ((i = 0; i < ${#ddi_only[@]}; i++)); do
+	while read -r inc; do
+		for d in "$(dirname "${ddi_only[i]}")" "$repo/tests/kernel/port" "$repo/tests/kernel" "$repo/drivers"; do
+			[ -f "$d/$inc" ] || continue
+			f=$(realpath "$d/$inc")
+			[[ " ${ddi_only[*]} " == *" $f "* ]] || ddi_only+=("$f")
+			break
+		done
+	done < <(sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"([^"]+)".*/\1/p' "${ddi_only[i]}")
+done
+linux=$(grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](linux|asm|asm-generic|uapi)/' \
+	/dev/null "${ddi_only[@]}")
+rc=$?
+if [ "$nsrc" -eq 0 ]; then
+	echo "not ok $n - no port example source found in tests/kernel/port"
+elif [ $rc -eq 0 ]; then
+	echo "not ok $n - a port example (tests/kernel/port) or a project header it includes has a Linux header"
 	sed 's/^/# /' <<<"${linux//$repo\//}"
+elif [ $rc -eq 1 ]; then
+	echo "ok $n - no Linux header in the $nsrc sources of the port examples (tests/kernel/port)" \
+		"nor in the $((${#ddi_only[@]} - nsrc)) project headers they include"
 else
-	echo "ok $n - no Linux header in the ${#ddi_only[@]} sources of the port examples (tests/kernel/port)"
+	echo "not ok $n - grep for Linux headers in the port examples failed (exit $rc)"
 fi
 echo "1..$n"

@@ -3,7 +3,8 @@
 # (kernel/ plus the portable core) and the given extra module sources
 # (Solaris-style drivers) against the kernel build tree KBUILD, out of tree,
 # in OUTDIR (sources linked in, objects never in the source tree).  Runs the
-# API probes (kernel/probe.sh) once per kernel build tree and probe set.
+# API probes (kernel/probe.sh) once per kernel build tree, its configuration
+# and probe set.
 # Called by scripts/kmod.sh (the VM kernels) and by dkms.conf (DKMS).
 set -euo pipefail
 usage='usage: kmod-build.sh KBUILD OUTDIR [MODULE_SOURCE...]'
@@ -30,8 +31,11 @@ for o in "${extra[@]}"; do
 	# shellcheck disable=SC2016 # $(ddi-ccflags) is for make
 	printf 'obj-m += %s\nCFLAGS_%s += $(ddi-ccflags)\n' "$o" "$o"
 done >"$dir/Kbuild.extra"
-# again when the kernel or the probes change
-probed="$kbuild $(sha256sum <"$repo/kernel/probe.sh")"
+# again when the kernel, its configuration (a tree rebuilt in place: the
+# debug kernel) or the probes change
+autoconf=$kbuild/include/generated/autoconf.h
+[ -f "$autoconf" ] || { echo "kmod-build.sh: no $autoconf: not a configured kernel build tree" >&2; exit 1; }
+probed="$kbuild $(sha256sum <"$autoconf") $(sha256sum <"$repo/kernel/probe.sh")"
 if [ ! -f "$dir/dm_probes.h" ] || [ "$(cat "$dir/probed" 2>/dev/null)" != "$probed" ]; then
 	"$repo/kernel/probe.sh" "$kbuild" "$dir"
 	echo "$probed" >"$dir/probed"

@@ -44,11 +44,12 @@ if [ -n "${DEVMAP_INSTALLED:-}" ]; then
 	ko=$(ls "/lib/modules/$flavour/updates/dkms/devmap.ko"* 2>/dev/null | head -n1)
 	[ -n "$ko" ] || fail "no DKMS-installed devmap.ko for $flavour"
 	case $ko in *.xz) xz -dc "$ko" >"$kdir/devmap.ko" ;; *) cp "$ko" "$kdir/devmap.ko" ;; esac
+	ln -s "${testdrv[@]}" "${port[@]}" "$repo"/drivers/*.c "$repo"/tests/kernel/*.h \
+		"$repo"/tests/kernel/port/*.h "$repo"/drivers/*.h "$kdir/" ||
+		fail "linking the driver sources and headers into $kdir failed"
 	for f in "${testdrv[@]}" "${port[@]}" "$repo"/drivers/*.c; do
-		ln -s "$f" "$kdir/"
 		echo "obj-m += $(basename "${f%.c}").o"
 	done >"$kdir/Kbuild"
-	ln -s "$repo"/tests/kernel/*.h "$repo"/tests/kernel/port/*.h "$repo"/drivers/*.h "$kdir/"
 	printf 'ccflags-y += -Werror\ninclude %s/devmap.mk\n' "$DEVMAP_INSTALLED" >>"$kdir/Kbuild"
 	make -s -C "/lib/modules/$flavour/build" M="$kdir" modules >"$out/kmod.log" 2>&1 ||
 		{ cat "$out/kmod.log" >&2; fail "driver build against $DEVMAP_INSTALLED failed"; }

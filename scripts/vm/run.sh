@@ -18,9 +18,10 @@
 #   --append ARGS      extra kernel command line
 #   --mem MB           guest RAM (default 512)
 #   --accel tcg|kvm    QEMU accelerator (default tcg; this machine's /dev/kvm is PVM)
-#   --pin              pin vCPU i's thread to host CPU i (for benchmarks); prints
-#                      "run.sh: pin: ..." lines, "run.sh: pin: INVALID ..." when
-#                      the host has fewer CPUs than the VM or the threads are not found
+#   --pin              pin vCPU i's thread to the i-th host CPU this process may
+#                      run on (for benchmarks); prints one "run.sh: pin: vCPU i ..."
+#                      line per vCPU, or "run.sh: pin: INVALID ..." when fewer
+#                      CPUs are allowed than the VM has or the threads are not found
 #   --verbose          also stream the whole console to stderr
 set -euo pipefail
 
@@ -76,12 +77,20 @@ report_re+='|Kernel panic|UBSAN:|blocked for more than [0-9]+ seconds|detected s
 
 smp=2
 # --pin: QEMU names its vCPU threads "CPU i/TCG" (or /KVM) with debug-threads;
-# once they exist, each goes to its own host CPU.  Runs in the background.
+# once they exist, each goes to its own host CPU of those this process may
+# run on (Cpus_allowed_list: ids need not start at 0).  Runs in the background.
 pin_vcpus() { # PIDFILE
-    local ncpu qpid='' tid i t try
-    ncpu=$(nproc)
+    local ncpu qpid='' tid i t try k list='' r cpus=()
+    while read -r k r; do
+        [[ "$k" == Cpus_allowed_list: ]] && list=$r
+    done </proc/self/status
+    IFS=, read -ra r <<<"$list"
+    for k in "${r[@]}"; do  # "a" or "a-b"
+        for ((i = ${k%-*}; i <= ${k#*-}; i++)); do cpus+=("$i"); done
+    done
+    ncpu=${#cpus[@]}
     if ((ncpu < smp)); then
-        echo "run.sh: pin: INVALID: $ncpu host CPUs for $smp vCPUs" >&2
+        echo "run.sh: pin: INVALID: $ncpu allowed host CPUs (${list:-none found}) for $smp vCPUs" >&2
         return
     fi
     for ((try = 0; try < 300; try++)); do
@@ -96,11 +105,11 @@ pin_vcpus() { # PIDFILE
             done
             [[ -n "$tid" ]] || sleep 0.1
         done
-        if [[ -z "$tid" ]] || ! taskset -pc "$i" "$tid" >/dev/null; then
+        if [[ -z "$tid" ]] || ! taskset -pc "${cpus[i]}" "$tid" >/dev/null; then
             echo "run.sh: pin: INVALID: vCPU $i's thread not found or not pinned" >&2
             return
         fi
-        echo "run.sh: pin: vCPU $i (thread $tid) on host CPU $i of $ncpu" >&2
+        echo "run.sh: pin: vCPU $i (thread $tid) on host CPU ${cpus[i]} of $ncpu allowed ($list)" >&2
     done
 }
 qemu_extra=()
