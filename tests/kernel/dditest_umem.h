@@ -192,6 +192,44 @@ static void test_umem_args(int fd)
 	munmap(ro, pg);
 }
 
+/*
+ * A shared mapping of a file's page cache (on a ramfs mounted for it: the
+ * guest's root may be tmpfs, whose pages may be locked) is locked for the
+ * device to read, never for it to write: the file system would not see
+ * the writes.
+ */
+static void test_umem_file(int fd)
+{
+	const char *dir = "/tmp/dditest_ramfs", *path = "/tmp/dditest_ramfs/f";
+	unsigned char *m;
+	int f, slot, rc;
+
+	mkdir("/tmp", 0755);
+	mkdir(dir, 0755);
+	if (mount("ramfs", dir, "ramfs", 0, NULL) != 0) {
+		skip("ddi_umem_lock of a file's pages: cannot mount a ramfs");
+		return;
+	}
+	f = open(path, O_RDWR | O_CREAT, 0600);
+	m = f < 0 || ftruncate(f, pg) ?
+		    MAP_FAILED :
+		    mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, f, 0);
+	if (ok(m != MAP_FAILED, "map a ramfs file shared")) {
+		memset(m, 5, pg);
+		is(ulock(fd, m, pg, UL_WRITE, &slot), EFAULT,
+		   "ddi_umem_lock: WRITE on a file's page cache: EFAULT");
+		rc = ulock(fd, m, pg, UL_READ, &slot);
+		is(rc, 0, "ddi_umem_lock: READ on a file's page cache works");
+		if (rc == 0)
+			is(ioctl(fd, DDT_UUNLOCK, slot), 0, "... and unlocks");
+		munmap(m, pg);
+	}
+	if (f >= 0)
+		close(f);
+	unlink(path);
+	umount(dir);
+}
+
 /* DMA in and out of a locked buffer, sub-ranges, a read-only lock. */
 static void test_umem_dma(int fd, unsigned char *buf, int slot)
 {
@@ -415,6 +453,7 @@ static void test_umem(int fd)
 {
 	pg = sysconf(_SC_PAGESIZE);
 	test_umem_args(fd);
+	test_umem_file(fd);
 	test_umem_munmap(fd);
 	test_umem_fork(fd);
 	test_umem_rlimit(fd);
