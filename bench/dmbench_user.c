@@ -276,11 +276,13 @@ static void reap(pid_t *pids, int n, const char *what)
 		if (i < n && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 			continue;
 		if (WIFSIGNALED(st))
-			fprintf(stderr, "dmbench_user: %s: a child was killed "
+			fprintf(stderr,
+				"dmbench_user: %s: a child was killed "
 				"by signal %d: measurement aborted\n",
 				what, WTERMSIG(st));
 		else
-			fprintf(stderr, "dmbench_user: %s: a child exited "
+			fprintf(stderr,
+				"dmbench_user: %s: a child exited "
 				"with status %d: measurement aborted\n",
 				what, WEXITSTATUS(st));
 		for (i = 0; i < n; i++)
