@@ -255,22 +255,49 @@ static void test_pingpong(int n, int rounds, long hold)
 }
 
 /*
+ * Is process @pid asleep in devmap's wait for a held context?  Its
+ * /proc/PID/wchan names the function it sleeps in; polled for at most
+ * 20 s (a bound on a failure, not a timing assertion).
+ */
+static int queued(pid_t pid)
+{
+	char path[64], w[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
+	for (int i = 0; i < 2000; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(w, 1, sizeof(w) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		w[n] = 0;
+		if (strstr(w, "dmh_cond_wait"))
+			return 1;
+		usleep(10000);
+	}
+	printf("#   process %d never waited for the context (wchan %s)\n",
+	       (int)pid, w);
+	return 0;
+}
+
+/*
  * Processes waiting for a held context get it in the order they came:
- * A switches (a hold of 100 ticks starts), then B, C and D touch the
- * context 60 ms apart, each inside the hold of the one before; each notes
- * when its access is done.  First come, first served means B, C, D (with
- * waiters racing at the hold's end, as in Solaris, 1 run in 4 would).
+ * A switches (a hold of 2500 ticks starts), then B, C and D touch the
+ * context, each only once the one before sleeps in the wait; A's munmap
+ * ends the hold; each notes when its access is done.  First come, first
+ * served means B, C, D (with waiters racing at the hold's end, as in
+ * Solaris, 1 run in 4 would).
  */
 static void test_hold_fifo(void)
 {
-	int fd = dev_open(), order[3] = { -1, -1, -1 };
+	int fd = dev_open(), order[3] = { -1, -1, -1 }, came = 1;
 	volatile int *seq =
 		mmap(NULL, P, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	volatile uint32_t *a;
 	pid_t pid[3];
 
 	ioctl(fd, DMT_RESET, 0);
-	ioctl(fd, DMT_SET_HOLD, 100);
+	ioctl(fd, DMT_SET_HOLD, 2500);
 	a = map(fd, P, RW, MAP_SHARED, 0);
 	a[0] = 0xa; /* A owns it; its hold starts */
 	for (int i = 0; i < 3; i++) {
@@ -278,13 +305,15 @@ static void test_hold_fifo(void)
 		if (pid[i] == 0) {
 			volatile uint32_t *c = map(fd, P, RW, MAP_SHARED, 0);
 
-			usleep(60000 * (useconds_t)(i + 1));
 			c[0] = 0xb + (uint32_t)i; /* waits its turn */
 			seq[1 + i] =
 				__atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
 			_exit(0);
 		}
+		came &= queued(pid[i]);
 	}
+	ok(came, "held context: B, C and D each wait, one after the other");
+	munmap((void *)a, P); /* the hold ends with A's mapping */
 	for (int i = 0; i < 3; i++)
 		waitpid(pid[i], NULL, 0);
 	for (int i = 0; i < 3; i++)
@@ -294,7 +323,6 @@ static void test_hold_fifo(void)
 		printf("#   B, C, D came %d, %d, %d\n", order[0], order[1],
 		       order[2]);
 	ioctl(fd, DMT_SET_HOLD, 0);
-	munmap((void *)a, P);
 	munmap((void *)seq, P);
 	close(fd);
 }
@@ -310,8 +338,8 @@ static double now_s(void)
 /*
  * A process's own switches inside its hold do not extend the hold: A
  * switches between two mappings of the device (two contexts' handles on
- * one context record) for 2 s; B, faulting once meanwhile, must get the
- * context while A is still at it, not only when A stops.
+ * one context record) until B, faulting once meanwhile, got the context
+ * (at most 20 s); B must get it while A is still at it.
  */
 static void test_hold_not_extended(void)
 {
@@ -333,9 +361,11 @@ static void test_hold_not_extended(void)
 		usleep(20000);
 		b[0] = 2; /* waits for A's hold to end */
 		flag[1] = !flag[0]; /* 1: got it while A was still switching */
+		flag[2] = 1;
 		_exit(0);
 	}
-	for (double end = now_s() + 2; now_s() < end;) {
+	/* until B has it; 20 s bound a failure, not a timing assertion */
+	for (double end = now_s() + 20; !flag[2] && now_s() < end;) {
 		m1[1] += 1;
 		m2[1] += 1;
 	}
