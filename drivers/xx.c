@@ -142,6 +142,14 @@ static void xx_put(struct xxstate *xsp, off_t reg, uint32_t val)
 	ddi_put32(xsp->regs_handle, (uint32_t *)(xsp->regs + reg), val);
 }
 
+/* Does the DMA engine run?  A card that went reads all ones: it does not. */
+static boolean_t xx_dma_running(struct xxstate *xsp)
+{
+	uint32_t cmd = xx_get(xsp, EDU_DMA_CMD);
+
+	return cmd != 0xFFFFFFFF && (cmd & EDU_DMA_START) ? B_TRUE : B_FALSE;
+}
+
 /* The card's interrupt: a DMA's end wakes xx_dma_wait(). */
 static uint_t xxintr(caddr_t arg1, caddr_t arg2)
 {
@@ -154,8 +162,7 @@ static uint_t xxintr(caddr_t arg1, caddr_t arg2)
 	mutex_enter(&xsp->intr_lock);
 	xsp->intrs++;
 	/* a process can raise the status bits itself: ask the engine */
-	if ((status & EDU_INTR_DMA) &&
-	    !(xx_get(xsp, EDU_DMA_CMD) & EDU_DMA_START))
+	if ((status & EDU_INTR_DMA) && !xx_dma_running(xsp))
 		xsp->dma_ctx = NULL;
 	cv_broadcast(&xsp->dma_cv);
 	mutex_exit(&xsp->intr_lock);
@@ -196,9 +203,10 @@ static void xx_dma_start(struct xxstate *xsp, struct xxctx *ctxp, off_t mem,
 
 /*
  * Wait (ctx_lock held) until no DMA is in flight.  A card that went
- * (removed, or its bus mastering off after an unbind) loses the interrupt:
- * its engine then reads idle.  Returns 1 after a wait, 0 when there was no
- * DMA, -1 when the engine still runs after XX_DMA_TIMEOUT.
+ * (removed, or its bus mastering off after an unbind) loses the interrupt;
+ * its engine then reads idle (or all ones, when removed) and the wait
+ * ends without it.  Returns 1 after a wait, 0 when there was no DMA, -1
+ * when the engine still runs after XX_DMA_TIMEOUT.
  */
 static int xx_dma_wait(struct xxstate *xsp)
 {
@@ -207,10 +215,12 @@ static int xx_dma_wait(struct xxstate *xsp)
 
 	mutex_enter(&xsp->intr_lock);
 	waited = xsp->dma_ctx != NULL;
-	while (xsp->dma_ctx != NULL && left > 0)
+	/* for the interrupt, unless the card is gone (reads all ones) */
+	while (xsp->dma_ctx != NULL && left > 0 &&
+	       xx_get(xsp, EDU_DMA_CMD) != 0xFFFFFFFF)
 		left = cv_reltimedwait(&xsp->dma_cv, &xsp->intr_lock, left,
 				       TR_CLOCK_TICK);
-	if (xsp->dma_ctx != NULL && !(xx_get(xsp, EDU_DMA_CMD) & EDU_DMA_START))
+	if (xsp->dma_ctx != NULL && !xx_dma_running(xsp))
 		xsp->dma_ctx = NULL;
 	busy = xsp->dma_ctx != NULL;
 	mutex_exit(&xsp->intr_lock);

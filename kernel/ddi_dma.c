@@ -229,18 +229,22 @@ static enum dma_data_direction dm_dma_dir(uint_t flags)
  * linear map, and without an IOMMU, physically within the handle's
  * attributes and the device's mask (dma-direct would warn, then fail).
  */
+/*
+ * Do the attributes reach [phys, phys + len)?  Behind an IOMMU the bus
+ * addresses are the IOMMU's, checked after mapping.
+ */
+static bool dm_dma_phys_ok(struct ddi_dma_impl *h, phys_addr_t phys, size_t len)
+{
+	return device_iommu_mapped(h->dev) ||
+	       (phys >= h->attr.dma_attr_addr_lo &&
+		phys + len - 1 <=
+			min(h->attr.dma_attr_addr_hi, dma_get_mask(h->dev)));
+}
+
 static bool dm_dma_reachable(struct ddi_dma_impl *h, char *addr, size_t len)
 {
-	phys_addr_t phys;
-
-	if (!virt_addr_valid(addr) || !virt_addr_valid(addr + len - 1))
-		return false;
-	if (device_iommu_mapped(h->dev))
-		return true;
-	phys = virt_to_phys(addr);
-	return phys >= h->attr.dma_attr_addr_lo &&
-	       phys + len - 1 <=
-		       min(h->attr.dma_attr_addr_hi, dma_get_mask(h->dev));
+	return virt_addr_valid(addr) && virt_addr_valid(addr + len - 1) &&
+	       dm_dma_phys_ok(h, virt_to_phys(addr), len);
 }
 
 /* A binding is in place: give its first cookie and their number. */
@@ -424,19 +428,12 @@ EXPORT_SYMBOL_GPL(ddi_dma_sync);
  */
 static bool dm_dma_pages_reachable(struct ddi_dma_impl *h, struct sg_table *sgt)
 {
-	u64 hi = min(h->attr.dma_attr_addr_hi, dma_get_mask(h->dev));
 	struct scatterlist *sg;
 	unsigned int i;
 
-	if (device_iommu_mapped(h->dev))
-		return true;
-	for_each_sgtable_sg(sgt, sg, i) {
-		phys_addr_t phys = sg_phys(sg);
-
-		if (phys < h->attr.dma_attr_addr_lo ||
-		    phys + sg->length - 1 > hi)
+	for_each_sgtable_sg(sgt, sg, i)
+		if (!dm_dma_phys_ok(h, sg_phys(sg), sg->length))
 			return false;
-	}
 	return true;
 }
 
@@ -447,35 +444,37 @@ static bool dm_dma_pages_reachable(struct ddi_dma_impl *h, struct sg_table *sgt)
 static int dm_dma_sg_cookies(struct ddi_dma_impl *h, gfp_t gfp)
 {
 	const ddi_dma_attr_t *attr = &h->attr;
+	ddi_dma_cookie_t *cookies;
 	struct scatterlist *sg;
 	unsigned int i;
 
 	if (h->sgt.nents > attr->dma_attr_sgllen)
 		return DDI_DMA_TOOBIG;
-	h->cookies = kmalloc_array(h->sgt.nents, sizeof(*h->cookies), gfp);
-	if (!h->cookies)
+	cookies = kmalloc_array(h->sgt.nents, sizeof(*cookies), gfp);
+	if (!cookies)
 		return DDI_DMA_NORESOURCES;
-	h->ncookies = h->sgt.nents;
 	for_each_sgtable_dma_sg(&h->sgt, sg, i) {
 		dma_addr_t dma = sg_dma_address(sg);
 		u64 last = dma + sg_dma_len(sg) - 1;
+		int rc = DDI_DMA_MAPPED;
 
 		if (dma < attr->dma_attr_addr_lo ||
 		    last > attr->dma_attr_addr_hi ||
 		    (dma & ~attr->dma_attr_seg) != (last & ~attr->dma_attr_seg))
-			goto nomapping;
-		if (sg_dma_len(sg) - 1 > attr->dma_attr_count_max) {
-			kfree(h->cookies);
-			return DDI_DMA_TOOBIG;
+			rc = DDI_DMA_NOMAPPING;
+		else if (sg_dma_len(sg) - 1 > attr->dma_attr_count_max)
+			rc = DDI_DMA_TOOBIG;
+		if (rc != DDI_DMA_MAPPED) {
+			kfree(cookies);
+			return rc;
 		}
-		h->cookies[i] =
-			(ddi_dma_cookie_t){ .dmac_laddress = dma,
-					    .dmac_size = sg_dma_len(sg) };
+		cookies[i] = (ddi_dma_cookie_t){ .dmac_laddress = dma,
+						 .dmac_size = sg_dma_len(sg) };
 	}
+	/* the handle's only once the binding is whole */
+	h->cookies = cookies;
+	h->ncookies = h->sgt.nents;
 	return DDI_DMA_MAPPED;
-nomapping:
-	kfree(h->cookies);
-	return DDI_DMA_NOMAPPING;
 }
 
 /**

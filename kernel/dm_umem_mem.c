@@ -37,8 +37,8 @@ static void dm_pages_free(struct page **pages, size_t n)
 /* Zeroed memory of @n pages (n >= DM_PMD_PAGES) in 2 MiB chunks. */
 static void *dm_chunked_alloc(size_t n)
 {
-	const gfp_t gfp = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
-	struct page **pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN;
+	struct page **pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL_ACCOUNT);
 	void *kva = NULL;
 	size_t i = 0;
 
@@ -74,13 +74,15 @@ fail:
 void *dmh_umem_alloc(size_t size, int flags)
 {
 	if (flags == DMH_NOSLEEP)
-		return alloc_pages_exact(size, GFP_NOWAIT | __GFP_ZERO |
+		return alloc_pages_exact(size, GFP_NOWAIT | __GFP_ACCOUNT |
+						       __GFP_ZERO |
 						       __GFP_NOWARN);
 	if (size >= PMD_SIZE)
 		return dm_chunked_alloc(size >> PAGE_SHIFT);
 	/* quiet: the failure goes back to the driver (ddi_umem_alloc(9F)
-	 * returns NULL), which may allocate on a user's behalf */
-	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	 * returns NULL), which may allocate on a user's behalf: so the
+	 * memory is charged to the caller's memory cgroup, as the core's own */
+	return __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
 }
 
 void dmh_umem_free(void *kva, size_t size)

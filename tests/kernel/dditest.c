@@ -586,16 +586,6 @@ static void ddt_buf_calls(ddi_umem_cookie_t cookie, struct ddt_udma *u)
 	freerbuf(bp);
 }
 
-/* 32-bit FNV-1a, continued over @n bytes at @p. */
-static uint32_t ddt_fnv(uint32_t h, const unsigned char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619U;
-	return h;
-}
-
 /*
  * One piece of at most DDT_CHUNK bytes at device address @dma through the
  * card's buffer: in, from the pattern the card holds to the memory; out,
@@ -622,7 +612,7 @@ static int ddt_udma_move(ddt_state_t *sp, ddi_dma_handle_t h, struct buf *bp,
 			 uint64_t kdma, caddr_t kva, struct ddt_udma *u)
 {
 	const ddi_dma_cookie_t *c = NULL;
-	uint32_t hash = 2166136261U;
+	uint32_t hash = DDT_FNV_INIT;
 	size_t o, n;
 	int i = 0, rc = 0, last;
 

@@ -155,4 +155,18 @@ struct ddt_udma {
 #define DDT_WAKE _IO('D', 4) /* ends every DDT_WAIT */
 #define DDT_DMA _IOR('D', 5, struct ddt_dma) /* EINTR on a signal */
 
+/*
+ * 32-bit FNV-1a of @n bytes at @p, continued from @h (DDT_FNV_INIT to
+ * start): how the driver reports the data the card moved and how the
+ * test checks it.
+ */
+#define DDT_FNV_INIT 2166136261U
+static inline unsigned int ddt_fnv(unsigned int h, const unsigned char *p,
+				   unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619U;
+	return h;
+}
+
 #endif /* _DDITEST_H */

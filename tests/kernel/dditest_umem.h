@@ -111,15 +111,6 @@ static int ucount(int fd)
 	return ioctl(fd, DDT_UCOUNT, &n) == 0 ? n : -1;
 }
 
-static unsigned int fnv(const unsigned char *p, unsigned long n)
-{
-	unsigned int h = 2166136261U;
-
-	for (unsigned long i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619U;
-	return h;
-}
-
 /*
  * What a DDT_UDMA_IN wrote at [off, off + len) of @want, cookie by
  * cookie; false when the cookies do not cover it exactly.
@@ -263,7 +254,8 @@ static void test_umem_dma(int fd, unsigned char *buf, int slot)
 		buf[i] = (unsigned char)(i % 251);
 	is(udma(fd, slot, DDT_UDMA_OUT, 0, 2 * pg, 0, &u), 0,
 	   "DDT_UDMA out: the card read the locked buffer");
-	ok(u.bind_rc == UL_MAPPED && u.hash == fnv(buf, 2 * pg),
+	ok(u.bind_rc == UL_MAPPED &&
+		   u.hash == ddt_fnv(DDT_FNV_INIT, buf, 2 * pg),
 	   "... the bytes the process wrote");
 	ok(udma(fd, slot, DDT_UDMA_IN, pg, 2 * pg, 0, &u) == 0 && !u.iosetup_ok,
 	   "ddi_umem_iosetup beyond the locked memory: NULL");
@@ -272,7 +264,8 @@ static void test_umem_dma(int fd, unsigned char *buf, int slot)
 	ok(udma(fd, ro, DDT_UDMA_IN, 0, pg, 0, &u) == 0 && !u.iosetup_ok,
 	   "ddi_umem_iosetup B_READ on memory locked only for reading: NULL");
 	is(udma(fd, ro, DDT_UDMA_OUT, 0, pg, 0, &u), 0, "... B_WRITE works");
-	ok(u.hash == fnv(buf, pg), "... the card read the page");
+	ok(u.hash == ddt_fnv(DDT_FNV_INIT, buf, pg),
+	   "... the card read the page");
 	ok(udma(fd, ro, DDT_UDMA_WRONG, 0, pg, 0, &u) == 0 && u.iosetup_ok &&
 		   u.bind_rc == UL_NOMAPPING,
 	   "ddi_dma_buf_bind_handle of a B_WRITE buf for the device to write: DDI_DMA_NOMAPPING");
@@ -310,7 +303,7 @@ static void test_umem_munmap(int fd)
 	ok(u.bind_rc == UL_MAPPED && pattern(&u, want), "... all of them");
 	is(udma(fd, slot, DDT_UDMA_OUT, 0, 2 * pg, 0, &u), 0,
 	   "... and reads them");
-	ok(u.hash == fnv(want, 2 * pg),
+	ok(u.hash == ddt_fnv(DDT_FNV_INIT, want, 2 * pg),
 	   "... back as written: the pages stayed the buffer's");
 	alarm(0);
 	is(ioctl(fd, DDT_UUNLOCK, slot), 0, "ddi_umem_unlock");
