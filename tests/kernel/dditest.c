@@ -683,7 +683,10 @@ static int ddt_udma_buf(ddt_state_t *sp, struct buf *bp, struct ddt_udma *u)
 		goto out;
 	}
 	u->bind_rc = ddi_dma_buf_bind_handle(
-		h, bp, u->dir == DDT_UDMA_OUT ? DDI_DMA_WRITE : DDI_DMA_READ,
+		h, bp,
+		u->dir == DDT_UDMA_OUT || u->dir == DDT_UDMA_LONG ?
+			DDI_DMA_WRITE :
+			DDI_DMA_READ,
 		DDI_DMA_SLEEP, NULL, &cookie, &n);
 	if (u->bind_rc == DDI_DMA_MAPPED) {
 		u->ncookies = n;
@@ -719,7 +722,7 @@ static int ddt_udma(ddt_state_t *sp, dev_t dev, struct ddt_udma *u)
 	struct buf *bp;
 	int rc;
 
-	if (cookie == NULL || u->dir < DDT_UDMA_IN || u->dir > DDT_UDMA_WRONG)
+	if (cookie == NULL || u->dir < DDT_UDMA_IN || u->dir > DDT_UDMA_LONG)
 		return EINVAL;
 	bp = ddi_umem_iosetup(cookie, (off_t)u->off, u->len,
 			      u->dir == DDT_UDMA_IN ? B_READ : B_WRITE, dev, 7,
@@ -735,6 +738,11 @@ static int ddt_udma(ddt_state_t *sp, dev_t dev, struct ddt_udma *u)
 		bp->b_un.b_addr ==
 			(caddr_t)((struct ddi_umem_cookie *)cookie)->cvaddr +
 				u->off;
+	/* what a careless driver may do to its buf before binding it */
+	if (u->dir == DDT_UDMA_FLIP)
+		bp->b_flags = (bp->b_flags & ~B_WRITE) | B_READ;
+	if (u->dir == DDT_UDMA_LONG)
+		bp->b_bcount += PAGESIZE;
 	rc = ddt_udma_buf(sp, bp, u);
 	freerbuf(bp);
 	ddt_buf_calls(cookie, u);

@@ -125,6 +125,12 @@ struct ddt_ulock {
 #define DDT_UDMA_OUT 1
 /* a B_WRITE buf bound for the card to write it (DDI_DMA_READ): refused */
 #define DDT_UDMA_WRONG 2
+/* as DDT_UDMA_WRONG, but the driver turns the buf's flags to B_READ
+ * first: refused all the same on memory locked only for reading */
+#define DDT_UDMA_FLIP 3
+/* a B_WRITE buf whose b_bcount the driver made a page longer than the
+ * locked memory: refused */
+#define DDT_UDMA_LONG 4
 struct ddt_udma {
 	int slot, dir;
 	unsigned long off, len;

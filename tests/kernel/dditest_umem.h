@@ -269,6 +269,12 @@ static void test_umem_dma(int fd, unsigned char *buf, int slot)
 	ok(udma(fd, ro, DDT_UDMA_WRONG, 0, pg, 0, &u) == 0 && u.iosetup_ok &&
 		   u.bind_rc == UL_NOMAPPING,
 	   "ddi_dma_buf_bind_handle of a B_WRITE buf for the device to write: DDI_DMA_NOMAPPING");
+	ok(udma(fd, ro, DDT_UDMA_FLIP, 0, pg, 0, &u) == 0 && u.iosetup_ok &&
+		   u.bind_rc == UL_NOMAPPING,
+	   "... nor with its flags turned to B_READ: the lock decides");
+	ok(udma(fd, ro, DDT_UDMA_LONG, 0, pg, 0, &u) == 0 && u.iosetup_ok &&
+		   u.bind_rc == UL_NOMAPPING,
+	   "ddi_dma_buf_bind_handle of a buf made longer than its locked memory: DDI_DMA_NOMAPPING");
 	is(ioctl(fd, DDT_UUNLOCK, ro), 0, "ddi_umem_unlock of that lock");
 	alarm(0);
 }
