@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * Address spaces: the core's view of a process.  It owns the reference
- * count that mappings hold, and the list of faults in progress that lets
- * devmap_load(9F) check it is called in the faulting process's context.
+ * count that mappings hold, the list of faults in progress that lets
+ * devmap_load(9F) check it is called in the faulting process's context,
+ * and an id no other address space ever gets.
  */
 #include "dm_impl.h"
+
+dmh_mutex_t dm_as_id_lock; /* dm_as_last_id */
+static unsigned long dm_as_last_id;
 
 /**
  * dm_as_create() - create the core's object for a process address space
@@ -19,6 +23,9 @@ struct as *dm_as_create(void *host)
 	if (!as)
 		return NULL;
 	dmh_mutex_init(&as->a_lock);
+	dmh_mutex_enter(&dm_as_id_lock);
+	as->a_id = ++dm_as_last_id;
+	dmh_mutex_exit(&dm_as_id_lock);
 	as->a_refcnt = 1;
 	as->a_host = host;
 	return as;

@@ -35,7 +35,7 @@
 /* A fault waiting in dm_fault_wait(), on its stack. */
 struct dm_ctx_waiter {
 	struct dm_ctx_waiter *next;
-	const struct as *as;
+	unsigned long as_id; /* its process's (struct as a_id) */
 	unsigned long ticket;
 	dmh_cond_t cv;
 };
@@ -55,15 +55,15 @@ static bool dm_ctx_blocked(struct dm_ctx *ctx, const struct as *as, bool fifo)
 
 	if (ctx->held && !dm_tick_before(now, ctx->hold_until))
 		ctx->held = false;
-	if (ctx->turn_as && !dm_tick_before(now, ctx->turn_until))
-		ctx->turn_as = NULL;
+	if (ctx->turn_id && !dm_tick_before(now, ctx->turn_until))
+		ctx->turn_id = 0;
 	if (ctx->busy)
 		return true;
 	if (ctx->held)
-		return ctx->hold_as != as;
-	if (ctx->turn_as)
-		return ctx->turn_as != as;
-	return fifo && ctx->queue && ctx->queue->as != as;
+		return ctx->hold_id != as->a_id;
+	if (ctx->turn_id)
+		return ctx->turn_id != as->a_id;
+	return fifo && ctx->queue && ctx->queue->as_id != as->a_id;
 }
 
 /* Until when a blocked waiter sleeps (it is woken earlier if need be). */
@@ -73,7 +73,7 @@ static clock_t dm_ctx_deadline(const struct dm_ctx *ctx)
 		return DM_TICKS_FOREVER;
 	if (ctx->held)
 		return ctx->hold_until;
-	return ctx->turn_as ? ctx->turn_until : DM_TICKS_FOREVER;
+	return ctx->turn_id ? ctx->turn_until : DM_TICKS_FOREVER;
 }
 
 /*
@@ -85,8 +85,9 @@ static void dm_ctx_wake(struct dm_ctx *ctx)
 	struct dm_ctx_waiter *w;
 
 	for (w = ctx->queue; w; w = w->next)
-		if (w == ctx->queue || (ctx->held && w->as == ctx->hold_as) ||
-		    (ctx->turn_as && w->as == ctx->turn_as))
+		if (w == ctx->queue ||
+		    (ctx->held && w->as_id == ctx->hold_id) ||
+		    (ctx->turn_id && w->as_id == ctx->turn_id))
 			dmh_cond_broadcast(&w->cv);
 }
 
@@ -96,8 +97,9 @@ static unsigned long dm_ctx_ticket(struct dm_ctx *ctx, const struct as *as)
 	struct dm_ctx_place *p;
 
 	for (p = ctx->places; p < ctx->places + DM_CTX_PLACES; p++)
-		if (p->as == as && dm_tick_before(dmh_ticks(), p->until)) {
-			p->as = NULL;
+		if (p->as_id == as->a_id &&
+		    dm_tick_before(dmh_ticks(), p->until)) {
+			p->as_id = 0;
 			return p->ticket;
 		}
 	return ctx->next_ticket++;
@@ -110,8 +112,8 @@ static void dm_ctx_keep_place(struct dm_ctx *ctx, const struct dm_ctx_waiter *w)
 	struct dm_ctx_place *p;
 
 	for (p = ctx->places; p < ctx->places + DM_CTX_PLACES; p++)
-		if (!p->as || !dm_tick_before(now, p->until)) {
-			*p = (struct dm_ctx_place){ .as = w->as,
+		if (!p->as_id || !dm_tick_before(now, p->until)) {
+			*p = (struct dm_ctx_place){ .as_id = w->as_id,
 						    .ticket = w->ticket,
 						    .until = now +
 							     DM_TURN_TICKS };
@@ -153,13 +155,13 @@ void dm_ctx_exit(struct dm_ctx *ctx, struct dm_fault *f, clock_t ticks, bool ok)
 	ctx->busy = false;
 	if (!ok || ticks <= 0) {
 		ctx->held = false;
-	} else if (!ctx->held || ctx->hold_as != f->as) {
+	} else if (!ctx->held || ctx->hold_id != f->as->a_id) {
 		ctx->held = true;
-		ctx->hold_as = f->as;
+		ctx->hold_id = f->as->a_id;
 		ctx->hold_until = dmh_ticks() + ticks;
 	}
-	if (ctx->turn_as == f->as)
-		ctx->turn_as = NULL; /* the turn is taken */
+	if (ctx->turn_id == f->as->a_id)
+		ctx->turn_id = 0; /* the turn is taken */
 	dm_ctx_wake(ctx);
 	dmh_mutex_exit(&ctx->lock);
 }
@@ -214,7 +216,7 @@ int dm_fault_wait(struct dm_fault *f)
 	struct dm_event ev = { .type = DM_EV_CTX_WAIT,
 			       .seg = f->seg,
 			       .as = f->as };
-	struct dm_ctx_waiter w = { .as = f->as };
+	struct dm_ctx_waiter w = { .as_id = f->as->a_id };
 	clock_t t0 = dmh_ticks(), turn;
 	int err = 0;
 
@@ -227,8 +229,9 @@ int dm_fault_wait(struct dm_fault *f)
 	dm_ctx_queue(ctx, &w);
 	while (dm_ctx_blocked(ctx, f->as, true)) {
 		/* behind another process: woken when first (dm_ctx_wake) */
-		clock_t until = ctx->queue->as == f->as ? dm_ctx_deadline(ctx) :
-							  DM_TICKS_FOREVER;
+		clock_t until = ctx->queue->as_id == f->as->a_id ?
+					dm_ctx_deadline(ctx) :
+					DM_TICKS_FOREVER;
 
 		if (dmh_cond_wait_until(&w.cv, &ctx->lock, until,
 					f->killable) == EINTR) {
@@ -239,10 +242,10 @@ int dm_fault_wait(struct dm_fault *f)
 	dm_ctx_unqueue(ctx, &w);
 	if (err) {
 		dm_ctx_keep_place(ctx, &w);
-	} else if (!ctx->busy && !ctx->held && !ctx->turn_as) {
+	} else if (!ctx->busy && !ctx->held && !ctx->turn_id) {
 		turn = f->wait_ticks > DM_TURN_TICKS ? f->wait_ticks :
 						       DM_TURN_TICKS;
-		ctx->turn_as = f->as;
+		ctx->turn_id = f->as->a_id;
 		ctx->turn_until = dmh_ticks() + turn;
 	}
 	dm_ctx_wake(ctx);

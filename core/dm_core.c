@@ -12,6 +12,7 @@ void dm_core_init(void)
 {
 	dmh_mutex_init(&dm_ctx_list_lock);
 	dmh_mutex_init(&dm_umem_lock);
+	dmh_mutex_init(&dm_as_id_lock);
 }
 
 /**
@@ -21,6 +22,7 @@ void dm_core_init(void)
  */
 void dm_core_fini(void)
 {
+	dmh_mutex_destroy(&dm_as_id_lock);
 	dmh_mutex_destroy(&dm_umem_lock);
 	dmh_mutex_destroy(&dm_ctx_list_lock);
 }

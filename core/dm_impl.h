@@ -23,6 +23,10 @@
 
 /* A process address space (Solaris struct as). */
 struct as {
+	/* never reused, unlike the address: what context records keep of a
+	 * process (hold, turn, places), so one that exits leaves its hold or
+	 * turn to nobody */
+	unsigned long a_id;
 	dmh_mutex_t a_lock; /* a_faults, a_mapreq, a_refcnt */
 	struct dm_fault *a_faults; /* faults calling into the driver */
 	struct dm_map_req *a_mapreq; /* the mmap(2) being set up */
@@ -39,7 +43,7 @@ struct as {
 /* A waiter's place in a context's queue, kept for a while after a signal. */
 #define DM_CTX_PLACES 4
 struct dm_ctx_place {
-	const struct as *as; /* NULL: free */
+	unsigned long as_id; /* of its process (struct as a_id), 0: free */
 	unsigned long ticket;
 	clock_t until;
 };
@@ -52,9 +56,9 @@ struct dm_ctx {
 	unsigned int refcnt; /* under the list lock */
 	dmh_mutex_t lock;
 	bool busy; /* a switch is running */
-	bool held; /* hold_until and hold_as are in force */
-	clock_t hold_until; /* held for hold_as until this tick */
-	struct as *hold_as;
+	bool held; /* hold_until and hold_id are in force */
+	clock_t hold_until; /* held for process hold_id until this tick */
+	unsigned long hold_id; /* struct as a_id */
 	/* faults waiting for a hold to end, first come first served (in
 	 * dm_fault_wait(), devmap_ctx_wait.c), and the turn given to the
 	 * first of them: its process switches next, if it comes back before
@@ -62,7 +66,7 @@ struct dm_ctx {
 	struct dm_ctx_waiter *queue;
 	unsigned long next_ticket;
 	struct dm_ctx_place places[DM_CTX_PLACES];
-	struct as *turn_as;
+	unsigned long turn_id; /* struct as a_id; 0: no turn */
 	clock_t turn_until;
 	/* who owns it (under lock): the handle of the last successful
 	 * context switch, its process and since when; none after a failed
@@ -223,6 +227,7 @@ int dm_umem_cache(uint_t flags, const ddi_device_acc_attr_t *attr,
 
 /* Cookies (umem.c). */
 extern dmh_mutex_t dm_umem_lock;
+extern dmh_mutex_t dm_as_id_lock;
 void dm_cookie_hold(struct ddi_umem_cookie *cp);
 bool dm_cookie_give_up(struct ddi_umem_cookie *cp, const char *who);
 void dm_cookie_drop(struct ddi_umem_cookie *cp, const char *who);

@@ -227,6 +227,32 @@ static void test_hold(void)
 	sim_ncpus = 2;
 }
 
+/*
+ * A hold whose process exits stays a hold: a process made afterwards
+ * (whose address space may well sit where the holder's was) still waits
+ * for it, as everyone else does.
+ */
+static void test_hold_exited(void)
+{
+	struct sim_proc *a, *b, *c;
+	uintptr_t va, vb, vc;
+	const void *a_as;
+
+	hold_pair(&a, &b, &va, &vb, 10, 1);
+	sim_write32(a, va, 1); /* A switches: its hold starts */
+	a_as = a->as;
+	sim_exit(a);
+	c = sim_proc_create(DDI_MODEL_LP64);
+	td_rewind();
+	sim_mmap(c, TD_DEV, 0, P, RW, MAP_SHARED, &vc);
+	if (c->as == a_as)
+		printf("# the new process's address space is where A's was\n");
+	is(sim_write32(c, vc, 2), 0, "a process made after the holder exited");
+	is(c->waits, 1, "... waits for the rest of the hold all the same");
+	sim_exit(b);
+	sim_exit(c);
+}
+
 static void test_ctx_sharing(void)
 {
 	struct sim_proc *a, *b;
@@ -307,6 +333,7 @@ int main(void)
 	test_ctxmgt_errors();
 	test_ctxmgt_pvtp();
 	test_hold();
+	test_hold_exited();
 	test_ctx_sharing();
 	test_switch_idiom();
 	return fx_done();
