@@ -190,20 +190,30 @@ static double touch_loop(volatile uint32_t *page, long n)
 	return (now() - t0) / (double)n;
 }
 
+/*
+ * The owner's access to its context page against a plain page, RUNS
+ * paired samples, the order alternating between runs.
+ */
 static void steady(void)
 {
 	int fd = dev_open();
 	volatile uint32_t *ctx = map(fd, P, 0),
 			  *plain = map(fd, P, DMB_PLAIN_OFF);
-	long n = 20000000;
-	double t_ctx, t_plain;
+	long n = 5000000;
+	double t_ctx[RUNS], t_plain[RUNS];
 
 	touch_loop(ctx, 1000);
 	touch_loop(plain, 1000);
-	t_plain = touch_loop(plain, n);
-	t_ctx = touch_loop(ctx, n);
-	printf("steady_ns_plain %.3f\nsteady_ns_owner %.3f\nsteady_ratio %.3f\n",
-	       t_plain * 1e9, t_ctx * 1e9, t_plain / t_ctx);
+	for (int r = 0; r < RUNS; r++) {
+		if (r & 1)
+			t_ctx[r] = touch_loop(ctx, n);
+		t_plain[r] = touch_loop(plain, n);
+		if (!(r & 1))
+			t_ctx[r] = touch_loop(ctx, n);
+	}
+	printf("steady_ns_plain %.3f\nsteady_ns_owner %.3f\n",
+	       median_of(t_plain, RUNS) * 1e9, median_of(t_ctx, RUNS) * 1e9);
+	put_ratio("steady_ratio", t_plain, t_ctx, RUNS);
 	munmap((void *)ctx, P);
 	munmap((void *)plain, P);
 	close(fd);
@@ -504,6 +514,7 @@ static void stop(pid_t *pids)
 	free(pids);
 }
 
+/* The switch with 0, 6, 62 and 254 idle processes mapping, interleaved. */
 static void mappers(void)
 {
 	const int ns[] = { 2, 8, 64, 256 };
@@ -513,18 +524,21 @@ static void mappers(void)
 	double t[4][RUNS];
 	char key[64];
 
-	for (int i = 0; i < 4; i++) {
-		pid_t *idle = idle_mappers(ns[i] - 2);
+	for (int r = 0; r < RUNS; r++)
+		for (int i = 0; i < 4; i++) {
+			pid_t *idle = idle_mappers(ns[i] - 2);
 
-		for (int r = 0; r < RUNS; r++)
 			t[i][r] = pingpong(&pp);
-		stop(idle);
+			stop(idle);
+		}
+	for (int i = 0; i < 4; i++) {
 		snprintf(key, sizeof(key), "mappers_%d_us", ns[i]);
 		put_stats(key, t[i], RUNS, 1e6);
 	}
-	for (int i = 1; i < 4; i++)
-		printf("mappers_%d_ratio %.3f\n", ns[i],
-		       median_of(t[i], RUNS) / median_of(t[0], RUNS));
+	for (int i = 1; i < 4; i++) {
+		snprintf(key, sizeof(key), "mappers_%d_ratio", ns[i]);
+		put_ratio(key, t[i], t[0], RUNS);
+	}
 }
 
 /*
@@ -535,26 +549,42 @@ static void mappers(void)
  * without copies whose turn writes one page ("touch1": devmap's
  * page-table work without the writes).
  */
-static void ctxsize_run(bool copy)
+static void ctxsize_put(double t[3][RUNS], const char *sfx)
 {
 	const size_t pages[] = { 1, 16, 512 };
-	const char *sfx = copy ? "" : "_nocopy";
-	double t[3][RUNS], t1[RUNS];
 	char key[64];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "ctx_%zu%s_us", pages[i], sfx);
+		put_stats(key, t[i], RUNS, 1e6);
+	}
+	snprintf(key, sizeof(key), "ctx_ratio_16_vs_1%s", sfx);
+	put_ratio(key, t[1], t[0], RUNS);
+	snprintf(key, sizeof(key), "ctx_ratio_512_vs_1%s", sfx);
+	put_ratio(key, t[2], t[0], RUNS);
+}
+
+/* Each run measures every size with copies, then without, then touch1. */
+static void ctxsize(void)
+{
+	const size_t pages[] = { 1, 16, 512 };
+	double t[2][3][RUNS], t1[RUNS];
 	int fd = dev_open();
 
-	ioctl(fd, DMB_SET_COPY, copy ? 1L : 0L);
-	for (int r = 0; r < RUNS; r++)
-		for (int i = 0; i < 3; i++) {
-			struct pingpong pp = { .mode = DEVMAP,
-					       .rounds = pages[i] > 16 ? 50 :
+	for (int r = 0; r < RUNS; r++) {
+		for (int copy = 1; copy >= 0; copy--) {
+			ioctl(fd, DMB_SET_COPY, (long)copy);
+			for (int i = 0; i < 3; i++) {
+				struct pingpong pp = { .mode = DEVMAP,
+						       .rounds = pages[i] > 16 ?
+									 50 :
 									 500,
-					       .ctx_pages = pages[i],
-					       .cpu = { 0, 1 } };
+						       .ctx_pages = pages[i],
+						       .cpu = { 0, 1 } };
 
-			t[i][r] = pingpong(&pp);
+				t[copy][i][r] = pingpong(&pp);
+			}
 		}
-	for (int r = 0; r < RUNS && !copy; r++) {
 		/* the page-table work without the turn's writes to all pages */
 		struct pingpong pp = { .mode = DEVMAP,
 				       .rounds = 50,
@@ -566,24 +596,16 @@ static void ctxsize_run(bool copy)
 	}
 	ioctl(fd, DMB_SET_COPY, 1L);
 	close(fd);
-	for (int i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "ctx_%zu%s_us", pages[i], sfx);
-		put_stats(key, t[i], RUNS, 1e6);
-	}
-	if (!copy) {
-		put_stats("ctx_512_nocopy_touch1_us", t1, RUNS, 1e6);
-		put_ratio("ctx_ratio_512_vs_1_nocopy_touch1", t1, t[0], RUNS);
-	}
-	snprintf(key, sizeof(key), "ctx_ratio_16_vs_1%s", sfx);
-	put_ratio(key, t[1], t[0], RUNS);
-	snprintf(key, sizeof(key), "ctx_ratio_512_vs_1%s", sfx);
-	put_ratio(key, t[2], t[0], RUNS);
-}
+	ctxsize_put(t[1], "");
+	ctxsize_put(t[0], "_nocopy");
+	put_stats("ctx_512_nocopy_touch1_us", t1, RUNS, 1e6);
+	put_ratio("ctx_ratio_512_vs_1_nocopy_touch1", t1, t[0][0], RUNS);
+	/* the driver's copies alone, in one-page switches, run by run */
+	double copies[RUNS];
 
-static void ctxsize(void)
-{
-	ctxsize_run(true);
-	ctxsize_run(false);
+	for (int r = 0; r < RUNS; r++)
+		copies[r] = (t[1][2][r] - t[0][2][r]) / t[1][0][r];
+	put_stats("ctx_copies_512_in_1", copies, RUNS, 1);
 }
 
 static void mappings(void)
