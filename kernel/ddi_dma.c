@@ -492,8 +492,11 @@ static int dm_dma_sg_cookies(struct ddi_dma_impl *h, gfp_t gfp)
  * @ccountp: receives the number of cookies, or NULL
  *
  * The pages are mapped with dma_map_sgtable(): a cookie per DMA segment,
- * none longer than dma_attr_count_max + 1 bytes (nor a page, when that is
- * less than a page).
+ * none longer than dma_attr_count_max + 1 bytes.  Segments are built
+ * from whole pages, so attributes whose dma_attr_count_max + 1 is less
+ * than a page cannot bind user memory (DDI_DMA_TOOBIG); and behind an
+ * IOMMU, which may merge segments past dma_attr_seg, such a binding is
+ * DDI_DMA_NOMAPPING rather than split.
  *
  * Return: DDI_DMA_MAPPED, DDI_DMA_INUSE (bound already), DDI_DMA_NOMAPPING
  * (memory outside the attributes: without an IOMMU, pages must be
