@@ -131,7 +131,8 @@ EXPORT_SYMBOL_GPL(geterror);
  */
 void freerbuf(struct buf *bp)
 {
-	dm_cookie_put(bp->b_dm_cookie);
+	if (bp->b_dm_cookie)
+		dm_cookie_put(bp->b_dm_cookie);
 	kfree(bp);
 }
 EXPORT_SYMBOL_GPL(freerbuf);
