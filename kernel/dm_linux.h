@@ -153,8 +153,7 @@ int dm_mmap(struct file *file, struct vm_area_struct *vma);
 #if DM_PMD_CAPABLE
 bool dm_pmd_none(struct vm_fault *vmf);
 bool dm_pmd_mapped(struct vm_fault *vmf, unsigned long addr);
-bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr, unsigned long pfn,
-		 pgprot_t prot);
+bool dm_pmd_load(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot);
 #else
 static inline bool dm_pmd_none(struct vm_fault *vmf)
 {
@@ -166,8 +165,8 @@ static inline bool dm_pmd_mapped(struct vm_fault *vmf, unsigned long addr)
 	return false;
 }
 
-static inline bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr,
-			       unsigned long pfn, pgprot_t prot)
+static inline bool dm_pmd_load(struct vm_fault *vmf, unsigned long pfn,
+			       pgprot_t prot)
 {
 	return false;
 }

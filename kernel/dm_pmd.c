@@ -95,41 +95,31 @@ bool dm_pmd_mapped(struct vm_fault *vmf, unsigned long addr)
 }
 
 /**
- * dm_pmd_load() - map the 2 MiB window at @haddr with one huge entry
- * @vmf: the fault, in the VMA that holds the whole window
- * @haddr: the window's user address, 2 MiB aligned
- * @pfn: its first page frame, 2 MiB aligned, the run contiguous
+ * dm_pmd_load() - map the faulting page's 2 MiB window with one huge entry
+ * @vmf: the fault, in a VMA that holds the whole window
+ * @pfn: the window's first page frame, 2 MiB aligned, the run contiguous
  * @prot: the protection a page entry would get
  *
  * Return: true if a huge entry maps the window now; false if the window
- * has a page table (or no upper table) or the kernel cannot map @prot
- * huge: the caller uses page entries.
+ * has a page table or the kernel cannot map @prot huge: the caller uses
+ * page entries.
  */
-bool dm_pmd_load(struct vm_fault *vmf, unsigned long haddr, unsigned long pfn,
-		 pgprot_t prot)
+bool dm_pmd_load(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot)
 {
-	pmd_t *pmd = dm_pmd_find(vmf, haddr);
-	bool write = haddr == (vmf->address & PMD_MASK) &&
-		     (vmf->flags & FAULT_FLAG_WRITE);
-	struct vm_fault w = {
-		.vma = vmf->vma,
-		.address = haddr,
-		.flags = vmf->flags,
-		.pmd = pmd,
-	};
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	vm_fault_t ret;
 
-	if (!pmd || !pmd_none(READ_ONCE(*pmd)))
-		return pmd && pmd_leaf(READ_ONCE(*pmd));
+	if (!pmd_none(READ_ONCE(*vmf->pmd)))
+		return pmd_leaf(READ_ONCE(*vmf->pmd));
 #ifdef DM_PMD_SPECIAL
 	if (!dm_pmd_prot_ok(prot, vmf->vma->vm_page_prot))
 		return false;
-	ret = vmf_insert_pfn_pmd(&w, __pfn_to_pfn_t(pfn, PFN_DEV), write);
+	ret = vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV), write);
 #else
 	ret = vmf_insert_pfn_pmd_prot(
-		&w, __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP), prot, write);
+		vmf, __pfn_to_pfn_t(pfn, PFN_DEV | PFN_MAP), prot, write);
 #endif
 	/* a racing fault may have put a page table there first */
-	return ret == VM_FAULT_NOPAGE && pmd_leaf(READ_ONCE(*pmd));
+	return ret == VM_FAULT_NOPAGE && pmd_leaf(READ_ONCE(*vmf->pmd));
 }
 #endif

@@ -199,12 +199,12 @@ static faultcode_t dm_insert(struct dm_fault *f, struct devmap_handle *dhp,
 }
 
 /*
- * Load the faulting page's 2 MiB window, at user address @w and offset
- * @soff in @dhp, with one huge entry if its slot is empty and its backing
- * is one aligned contiguous run (dm_pmd.c).  Returns true if it did.
+ * Load the faulting page's 2 MiB window, at offset @soff in @dhp, with one
+ * huge entry if its slot is empty and its backing is one aligned
+ * contiguous run (dm_pmd.c).  Returns true if it did.
  */
 static bool dm_insert_huge(struct dm_fault *f, struct devmap_handle *dhp,
-			   size_t soff, unsigned long w)
+			   size_t soff)
 {
 	struct vm_fault *vmf = f->host;
 	struct dm_backing b, e;
@@ -224,7 +224,7 @@ static bool dm_insert_huge(struct dm_fault *f, struct devmap_handle *dhp,
 	if (b.kind == DM_BK_PFN ? !b.io :
 				  is_vmalloc_addr(b.kva) && !dm_umem_chunk(pfn))
 		return false;
-	return dm_pmd_load(vmf, w, pfn, dm_prot(vmf->vma, &b));
+	return dm_pmd_load(vmf, pfn, dm_prot(vmf->vma, &b));
 }
 
 /*
@@ -269,7 +269,7 @@ int dmh_load(struct dm_fault *f, struct devmap_handle *dhp, size_t soff,
 		lo = max(lo, hi - DM_LOAD_MAX * PAGE_SIZE);
 	}
 	if (legacy || w < lo || w + PMD_SIZE > hi ||
-	    !dm_insert_huge(f, dhp, soff + (w - start), w)) {
+	    !dm_insert_huge(f, dhp, soff + (w - start))) {
 		/* a racing fault of this handle may have mapped it huge */
 		if (dm_pmd_mapped(vmf, page))
 			return 0;
