@@ -9,6 +9,12 @@
  * or with the unload of the previous owner's plain page, which then
  * refaults) and of the floor (an ioctl that unloads it, then a plain
  * fault).  A process's slot lives as long as its plain mappings.
+ *
+ * DMB_SET_COPY DMB_OWN_MEM makes the other kind of context driver: each
+ * context has its own memory (devmap_umem_remap in devmap_map(9E) puts
+ * the mapping on it), as a device that runs the context it is pointed at
+ * in host memory; a switch unloads the owner, points the device at the
+ * requester's memory and loads it, copying nothing.
  */
 #include <sys/types.h>
 #include <sys/conf.h>
@@ -23,7 +29,8 @@
 struct dmb_ctx {
 	devmap_cookie_t dhp;
 	size_t len;
-	uint8_t *save;
+	uint8_t *save; /* the saved context of a copying driver */
+	ddi_umem_cookie_t own; /* the context's own memory (DMB_OWN_MEM) */
 };
 
 /* A process's plain mappings and its explicit-switch context. */
@@ -41,7 +48,7 @@ static struct dmb {
 	uint8_t *mem;
 	size_t ctx_pages;
 	clock_t hold;
-	bool nocopy; /* DMB_SET_COPY 0 */
+	long copy; /* DMB_SET_COPY */
 	struct dmb_ctx *owner;
 	struct dmb_proc procs[DMB_PROCS];
 	struct dmb_proc *explicit_owner;
@@ -60,11 +67,13 @@ static int dmb_contextmgt(devmap_cookie_t dhp, void *pvtp, offset_t off,
 					    dmb->owner->len);
 			if (err)
 				goto out;
-			if (!dmb->nocopy)
+			if (dmb->owner->save)
 				memcpy(dmb->owner->save, dmb->mem,
 				       dmb->owner->len);
 		}
-		if (!dmb->nocopy)
+		/* with DMB_OWN_MEM, a real device's context base register
+		 * would be pointed at ctx's memory here */
+		if (ctx->save)
 			memcpy(dmb->mem, ctx->save, ctx->len);
 		dmb->owner = ctx;
 	}
@@ -101,6 +110,42 @@ static struct dmb_proc *dmb_proc(bool create)
 	return free;
 }
 
+/*
+ * A new context's memory: a save area for a copying driver (none when
+ * the copies are skipped), or its own memory, which the mapping is moved
+ * onto.  The mode is the one DMB_SET_COPY gave before the mmap.
+ */
+static int dmb_ctx_mem(struct dmb_ctx *ctx, devmap_cookie_t dhp, uint_t flags,
+		       size_t len)
+{
+	uint_t prot = PROT_READ | PROT_WRITE | PROT_USER;
+
+	switch (READ_ONCE(dmb->copy)) {
+	case DMB_COPY:
+		ctx->save = kmem_zalloc(len, KM_SLEEP);
+		return ctx->save ? 0 : ENOMEM;
+	case DMB_OWN_MEM:
+		if (!ddi_umem_alloc(len, DDI_UMEM_SLEEP, &ctx->own))
+			return ENOMEM;
+		if (devmap_umem_remap(dhp, dmb->dip, ctx->own, 0, len, prot, 0,
+				      NULL) == DDI_SUCCESS)
+			return 0;
+		ddi_umem_free(ctx->own);
+		return ENOMEM;
+	default:
+		return 0;
+	}
+}
+
+static void dmb_ctx_free(struct dmb_ctx *ctx)
+{
+	if (ctx->own)
+		ddi_umem_free(ctx->own);
+	if (ctx->save)
+		kmem_free(ctx->save, ctx->len);
+	kmem_free(ctx, sizeof(*ctx));
+}
+
 static int dmb_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 		   size_t len, void **pvtp)
 {
@@ -117,9 +162,7 @@ static int dmb_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 		return p ? 0 : ENOMEM;
 	}
 	ctx = kmem_zalloc(sizeof(*ctx), KM_SLEEP);
-	if (ctx)
-		ctx->save = kmem_zalloc(len, KM_SLEEP);
-	if (!ctx || !ctx->save) {
+	if (!ctx || dmb_ctx_mem(ctx, dhp, flags, len)) {
 		kmem_free(ctx, sizeof(*ctx));
 		return ENOMEM;
 	}
@@ -160,8 +203,7 @@ static void dmb_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	mutex_exit(&dmb->lock);
 	if (new_dhp1 || new_dhp2)
 		return; /* a piece survives with the same context */
-	kmem_free(ctx->save, ctx->len);
-	kmem_free(ctx, sizeof(*ctx));
+	dmb_ctx_free(ctx);
 }
 
 static struct devmap_callback_ctl dmb_ctx_cb = {
@@ -188,7 +230,8 @@ static int dmb_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len,
 
 	if (off == 0 && len == ctx_len)
 		err = devmap_umem_setup(dhp, dmb->dip, &dmb_ctx_cb, dmb->cookie,
-					0, ctx_len, prot, 0, NULL);
+					0, ctx_len, prot, DEVMAP_ALLOW_REMAP,
+					NULL);
 	else if (off == DMB_PLAIN_OFF && len == DMB_PAGE)
 		err = devmap_umem_setup(dhp, dmb->dip, &dmb_plain_cb,
 					dmb->cookie, DMB_PLAIN_OFF, DMB_PAGE,
@@ -242,7 +285,10 @@ static int dmb_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		dmb->hold = (clock_t)arg;
 		break;
 	case DMB_SET_COPY:
-		dmb->nocopy = !arg;
+		if (arg < DMB_NO_COPY || arg > DMB_OWN_MEM)
+			err = EINVAL;
+		else
+			WRITE_ONCE(dmb->copy, arg);
 		break;
 	case DMB_SWITCH:
 	case DMB_SWITCH_REVOKE:
@@ -297,6 +343,7 @@ static int dmb_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 		return DDI_FAILURE;
 	dmb->dip = dip;
 	dmb->ctx_pages = 1;
+	dmb->copy = DMB_COPY;
 	mutex_init(&dmb->lock, NULL, MUTEX_DRIVER, NULL);
 	dmb->mem = ddi_umem_alloc(DMB_PLAIN_OFF + DMB_PAGE, DDI_UMEM_SLEEP,
 				  &dmb->cookie);

@@ -20,8 +20,12 @@
 #define DMB_SWITCH_REVOKE (DMB_IOC | 4)
 #define DMB_SET_HOLD (DMB_IOC | 5) /* context hold, ticks, for new mappings */
 #define DMB_SLOTS (DMB_IOC | 6) /* returns the processes with a plain page */
-/* 0: context switches skip the driver's save/restore copies (to measure
- * devmap's share of a switch); 1: copy (the default) */
+/* how contexts mapped from now on are saved and restored: */
 #define DMB_SET_COPY (DMB_IOC | 7)
+/* not at all, every context shares the memory (devmap's share of a switch) */
+#define DMB_NO_COPY 0
+#define DMB_COPY 1 /* copied out and in by the CPU (the default) */
+/* every context in its own memory, the device pointed at the owner's */
+#define DMB_OWN_MEM 2
 
 #endif /* _DMBENCH_H */

@@ -13,7 +13,9 @@
  *               ioctl without the revocation, and one plain fault + one
  *               zap (the floor); on two CPUs and on one
  *   mappers     switch cost with 2, 8, 64, 256 processes mapping the device
- *   ctxsize     whole-switch time of 1, 16, 512-page contexts
+ *   ctxsize     whole-switch time of 1, 16, 512-page contexts: a driver
+ *               copying the context out and in, a driver whose contexts
+ *               have their own memory, the first without its copies
  *   mappings    switch cost with 256 more mappings in each process
  *   contention  N processes sharing one context: devmap without and with
  *               the context hold vs. a process-shared mutex with the
@@ -34,6 +36,7 @@
  * "dmbench_user switch" prints only switch_us, the median time of a turn
  * of the two-CPU devmap ping-pong: bench/guest.sh runs it against devmap.ko
  * built with and without the event calls, and with the tracepoints on.
+ * "dmbench_user ctxsize" runs that part alone (a quick check).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -321,6 +324,7 @@ struct pingpong {
 	int rounds; /* turns of each process */
 	size_t ctx_pages;
 	size_t touch_pages; /* pages a turn writes (0: all of the context) */
+	bool shared_ctx; /* DMB_NO_COPY: the processes' contexts are one */
 	int extra_maps; /* more plain mappings in each process */
 	int cpu[2];
 };
@@ -331,7 +335,9 @@ struct pingpong {
  * devmap switch, or an explicit ioctl switch plus a write to the plain
  * page), the busy computation, the handoff.  Both are set up before the
  * clock starts.  Returns seconds per turn; *@ipis gets the run's TLB
- * shootdown interrupts.
+ * shootdown interrupts.  After the clock stops, each process finds its
+ * own count of turns in its context (the driver kept the contexts apart)
+ * or exits with status 3.
  */
 static double pingpong_once(const struct pingpong *pp, long *ipis)
 {
@@ -382,8 +388,20 @@ static double pingpong_once(const struct pingpong *pp, long *ipis)
 			*turn = !me;
 			futex_wake(turn);
 		}
-		if (me == 1)
+		if (me == 1) {
 			t[1] = now();
+			__atomic_add_fetch(ready, 1, __ATOMIC_SEQ_CST);
+		}
+		while (*ready < 3) /* the clock has stopped */
+			sched_yield();
+		if (pp->mode == DEVMAP && !pp->shared_ctx &&
+		    ctx[0] != (uint8_t)pp->rounds) {
+			fprintf(stderr,
+				"dmbench_user: process %d found %u turns in "
+				"its context, not %u: contexts mixed\n",
+				me, ctx[0], (uint8_t)pp->rounds);
+			_exit(3);
+		}
 		_exit(0);
 	}
 	snprintf(what, sizeof(what), "the %s ping-pong", mode_name[pp->mode]);
@@ -542,12 +560,15 @@ static void mappers(void)
 }
 
 /*
- * Whole-switch times of 1, 16 and 512-page contexts; then the same with
- * the driver's save and restore copies skipped (DMB_SET_COPY 0, the
- * "nocopy" keys), which leaves devmap's share: the unload, the fault and
- * the loads, and the turn's writes to every page; and the 512-page switch
- * without copies whose turn writes one page ("touch1": devmap's
- * page-table work without the writes).
+ * Whole-switch times of 1, 16 and 512-page contexts, for the copying
+ * driver; for the driver whose contexts each have their own memory and
+ * copy nothing (DMB_OWN_MEM, the "ownmem" keys); and with the copying
+ * driver's save and restore skipped (DMB_NO_COPY, the "nocopy" keys: the
+ * contexts then share one memory, a measurement only), which leaves
+ * devmap's share: the unload, the fault and the loads, and the turn's
+ * writes to every page; and the 512-page switch without copies whose
+ * turn writes one page ("touch1": devmap's page-table work without the
+ * writes).
  */
 static void ctxsize_put(double t[3][RUNS], const char *sfx)
 {
@@ -564,25 +585,33 @@ static void ctxsize_put(double t[3][RUNS], const char *sfx)
 	put_ratio(key, t[2], t[0], RUNS);
 }
 
-/* Each run measures every size with copies, then without, then touch1. */
+/*
+ * Each run measures every size copying, with own memory, without copies,
+ * then touch1.
+ */
 static void ctxsize(void)
 {
 	const size_t pages[] = { 1, 16, 512 };
-	double t[2][3][RUNS], t1[RUNS];
+	const long copy[] = { DMB_COPY, DMB_OWN_MEM, DMB_NO_COPY };
+	double t[3][3][RUNS], t1[RUNS];
 	int fd = dev_open();
 
 	for (int r = 0; r < RUNS; r++) {
-		for (int copy = 1; copy >= 0; copy--) {
-			ioctl(fd, DMB_SET_COPY, (long)copy);
+		for (int c = 0; c < 3; c++) {
+			if (ioctl(fd, DMB_SET_COPY, copy[c])) {
+				perror("dmbench_user: DMB_SET_COPY");
+				exit(1);
+			}
 			for (int i = 0; i < 3; i++) {
-				struct pingpong pp = { .mode = DEVMAP,
-						       .rounds = pages[i] > 16 ?
-									 50 :
-									 500,
-						       .ctx_pages = pages[i],
-						       .cpu = { 0, 1 } };
+				struct pingpong pp = {
+					.mode = DEVMAP,
+					.rounds = pages[i] > 16 ? 50 : 500,
+					.ctx_pages = pages[i],
+					.shared_ctx = copy[c] == DMB_NO_COPY,
+					.cpu = { 0, 1 }
+				};
 
-				t[copy][i][r] = pingpong(&pp);
+				t[c][i][r] = pingpong(&pp);
 			}
 		}
 		/* the page-table work without the turn's writes to all pages */
@@ -590,21 +619,23 @@ static void ctxsize(void)
 				       .rounds = 50,
 				       .ctx_pages = 512,
 				       .touch_pages = 1,
+				       .shared_ctx = true,
 				       .cpu = { 0, 1 } };
 
 		t1[r] = pingpong(&pp);
 	}
-	ioctl(fd, DMB_SET_COPY, 1L);
+	ioctl(fd, DMB_SET_COPY, (long)DMB_COPY);
 	close(fd);
-	ctxsize_put(t[1], "");
-	ctxsize_put(t[0], "_nocopy");
+	ctxsize_put(t[0], "");
+	ctxsize_put(t[1], "_ownmem");
+	ctxsize_put(t[2], "_nocopy");
 	put_stats("ctx_512_nocopy_touch1_us", t1, RUNS, 1e6);
-	put_ratio("ctx_ratio_512_vs_1_nocopy_touch1", t1, t[0][0], RUNS);
+	put_ratio("ctx_ratio_512_vs_1_nocopy_touch1", t1, t[2][0], RUNS);
 	/* the driver's copies alone, in one-page switches, run by run */
 	double copies[RUNS];
 
 	for (int r = 0; r < RUNS; r++)
-		copies[r] = (t[1][2][r] - t[0][2][r]) / t[1][0][r];
+		copies[r] = (t[0][2][r] - t[2][2][r]) / t[0][0][r];
 	put_stats("ctx_copies_512_in_1", copies, RUNS, 1);
 }
 
@@ -778,6 +809,10 @@ int main(int argc, char **argv)
 		for (int r = 0; r < 3; r++)
 			t[r] = pingpong(&pp);
 		printf("switch_us %.2f\n", median_of(t, 3) * 1e6);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "ctxsize")) { /* that part alone */
+		ctxsize();
 		return 0;
 	}
 	printf("busy_us_per_turn %.1f\nipi_limit_per_turn %.2f\nruns %d\n",

@@ -74,8 +74,10 @@ printf '%s %s\n' 2 1 8 "$(val mappers_8_ratio)" 64 "$(val mappers_64_ratio)" \
 	256 "$(val mappers_256_ratio)" >"$out/mappers.dat"
 awk '$1 ~ /^ctx_[0-9]+_us$/ { split($1, k, "_"); print k[2], $2 / 1000, $3 / 1000, $4 / 1000 }' \
 	"$out/results.txt" >"$out/ctx.dat"
-awk '$1 ~ /^ctx_[0-9]+_nocopy_us$/ { split($1, k, "_"); print k[2], $2 / 1000, $3 / 1000, $4 / 1000 }' \
-	"$out/results.txt" >"$out/ctx_nocopy.dat"
+for sfx in nocopy ownmem; do
+	awk -v re="^ctx_[0-9]+_${sfx}_us\$" '$1 ~ re { split($1, k, "_"); print k[2], $2 / 1000, $3 / 1000, $4 / 1000 }' \
+		"$out/results.txt" >"$out/ctx_$sfx.dat"
+done
 for n in 2 4 8 16 64; do
 	echo "$n $(val "cont_${n}_ops_devmap") $(val "cont_${n}_ops_hold") $(val "cont_${n}_ops_explicit")" \
 		"$(val "cont_${n}_jain_devmap") $(val "cont_${n}_jain_hold") $(val "cont_${n}_jain_explicit")"
@@ -98,9 +100,10 @@ set ylabel "ms per turn (log scale)"
 set logscale y
 set yrange [*:*]
 set key top left
-plot "$out/ctx.dat" using 1:2:3:4 with yerrorlines lw 2 title "measured", \
-	"$out/ctx_nocopy.dat" using 1:2:3:4 with yerrorlines lw 2 title "without the driver's copies", \
-	4 * $(val ctx_1_us) / 1000 with lines dt 2 title "target: 4 x the one-page switch"
+plot "$out/ctx.dat" using 1:2:3:4 with yerrorlines lw 2 title "a driver copying its context", \
+	"$out/ctx_nocopy.dat" using 1:2:3:4 with yerrorlines lw 2 title "the same without its copies", \
+	"$out/ctx_ownmem.dat" using 1:2:3:4 with yerrorlines lw 2 title "a driver whose contexts have their own memory", \
+	4 * $(val ctx_1_us) / 1000 with lines dt 2 title "4 x the copying driver's one-page switch"
 set terminal pngcairo size 640,760 noenhanced
 set output "$repo/docs/perf/contention.png"
 set multiplot layout 2,1
