@@ -29,7 +29,8 @@ mkdir -p "$out"
 # user programs are the port folder's *_user.c)
 port=("$repo/tests/kernel/port/lockpg.c" "$repo/tests/kernel/port/memexp.c")
 # the test drivers
-testdrv=("$repo/tests/kernel/dmtest.c" "$repo/tests/kernel/hugetest.c" "$repo/tests/kernel/dditest.c")
+testdrv=("$repo/tests/kernel/dmtest.c" "$repo/tests/kernel/hugetest.c" "$repo/tests/kernel/dditest.c"
+	"$repo/tests/kernel/remaptest.c")
 "$repo/scripts/vm/prepare.sh" "$flavour" >&2
 case $? in
 0) ;;
@@ -65,6 +66,7 @@ gcc "${cc_flags[@]}" -o "$out/dmtest_user" "$repo/tests/kernel/dmtest_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/drivers_user" "$repo/tests/kernel/drivers_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/attack_user" "$repo/tests/kernel/attack_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/huge_user" "$repo/tests/kernel/huge_user.c" &&
+	gcc "${cc_flags[@]}" -pthread -o "$out/remap_user" "$repo/tests/kernel/remap_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/unplug_user" "$repo/tests/kernel/unplug_user.c" &&
 	gcc "${cc_flags[@]}" -o "$out/dditest_user" "$repo/tests/kernel/dditest_user.c" &&
 	gcc "${cc_flags[@]}" -I"$repo/tests/kernel/port" -o "$out/lockpg_user" \
@@ -87,7 +89,7 @@ echo "-t $stress_s${STRESS_SEED:+ -s $STRESS_SEED}" >"$out/stress.conf"
 	"$out/failnth_user" "$out/trace_user" "$out/devmapstat" \
 	"$out/stress_user" "$out/stress.conf" \
 	"$kdir"/*.ko "$out/dmtest_user" "$out/dmtest_user32" "$out/xx_user" \
-	"$out/drivers_user" "$out/attack_user" "$out/huge_user" "$out/unplug_user" "$out/dditest_user" \
+	"$out/drivers_user" "$out/attack_user" "$out/huge_user" "$out/remap_user" "$out/unplug_user" "$out/dditest_user" \
 	"$out/lockpg_user" "$out/memexp_user" ||
 	fail "initramfs build failed"
 args=(--kernel "$flavour" --timeout 180)

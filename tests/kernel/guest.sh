@@ -29,6 +29,9 @@ insmod /opt/dmtest.ko; check $? "insmod dmtest.ko (a Solaris-style driver)"
 insmod /opt/hugetest.ko; check $? "insmod hugetest.ko (a 4 MiB context)"
 /opt/huge_user; check $? "huge_user (huge translations, and the promise with them) exited 0"
 rmmod hugetest; check $? "rmmod hugetest"
+insmod /opt/remaptest.ko; check $? "insmod remaptest.ko"
+/opt/remap_user; check $? "remap_user (devmap_umem_remap and devmap_devmem_remap: no translation survives) exited 0"
+rmmod remaptest; check $? "rmmod remaptest"
 /opt/dmtest_user hold >/tmp/hold &
 holder=$!
 i=0
