@@ -13,6 +13,7 @@
  */
 #include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/math64.h>
 #include <linux/property.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -414,9 +415,23 @@ int drv_priv(cred_t *cr)
 }
 EXPORT_SYMBOL_GPL(drv_priv);
 
+/**
+ * drv_usectohz() - microseconds to clock ticks
+ * @microsecs: the time, the whole clock_t (usecs_to_jiffies() would take
+ *	       only its low 32 bits: 5000 s would become 705 s)
+ *
+ * Return: the ticks, rounded up; 0 for a time of 0 or less.
+ */
 clock_t drv_usectohz(clock_t microsecs)
 {
-	return (clock_t)usecs_to_jiffies(microsecs);
+	u32 rem;
+	u64 sec;
+
+	if (microsecs <= 0)
+		return 0;
+	sec = div_u64_rem((u64)microsecs, USEC_PER_SEC, &rem);
+	/* sec * HZ < 2^63 / 10^6 * 10^3: no overflow */
+	return (clock_t)(sec * HZ + DIV_ROUND_UP(rem * HZ, USEC_PER_SEC));
 }
 EXPORT_SYMBOL_GPL(drv_usectohz);
 

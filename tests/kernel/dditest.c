@@ -229,6 +229,10 @@ static void ddt_values(ddt_state_t *sp, dev_t dev, int mode,
 	v->pfn_ok = pfn != 0 && ptob(pfn + 1) - ptob(pfn) == PAGESIZE;
 	v->uio_kernel_ok = ddt_uio_kernel();
 	v->cookie_ok = ddt_cookie();
+	v->usectohz_1 = drv_usectohz(1);
+	v->usectohz_1s = drv_usectohz(1000000);
+	v->usectohz_5000s = drv_usectohz(5000000000L);
+	v->usectohz_neg = drv_usectohz(-1);
 }
 
 static int ddt_prop(dev_info_t *dip, char *name, int defvalue)

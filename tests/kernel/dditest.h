@@ -35,6 +35,10 @@ struct ddt_values {
 	int pfn_ok; /* hat_getkpfnum() gave a pfn_t of the buffer's page */
 	int uio_kernel_ok; /* uiomove over two UIO_SYSSPACE iovecs */
 	int cookie_ok; /* a umem cookie's cvaddr and size are Solaris' */
+	long usectohz_1; /* drv_usectohz(1): rounds up */
+	long usectohz_1s; /* drv_usectohz(1000000) */
+	long usectohz_5000s; /* drv_usectohz(5000000000): past 32 bits */
+	long usectohz_neg; /* drv_usectohz(-1) */
 };
 
 /* Properties of the node (the edu card), through each interface. */

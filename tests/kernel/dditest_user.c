@@ -90,6 +90,11 @@ static void test_values(int fd)
 	ok(v.pfn_ok, "hat_getkpfnum gives a pfn_t (an integer page number)");
 	ok(v.uio_kernel_ok, "uiomove fills two UIO_SYSSPACE iovecs");
 	ok(v.cookie_ok, "a umem cookie's cvaddr and size (Solaris' members)");
+	ok(v.usectohz_1 == 1 && v.usectohz_1s == v.hz,
+	   "drv_usectohz: 1 us is a tick (rounds up), 1 s is hz ticks");
+	is(v.usectohz_5000s, 5000L * v.hz,
+	   "drv_usectohz(5000 s): the whole clock_t, not its low 32 bits");
+	is(v.usectohz_neg, 0, "drv_usectohz of a negative time: 0 ticks");
 }
 
 static void test_props(int fd)
