@@ -124,15 +124,42 @@ void ddi_soft_state_fini(void **state_p)
 }
 EXPORT_SYMBOL_GPL(ddi_soft_state_fini);
 
+/*
+ * The flags of kmem_alloc(9F).  A driver may pass a length a user chose:
+ * a size no allocator gives (past INT_MAX, where kvmalloc() WARNs, or past
+ * what memory holds) returns NULL, KM_SLEEP or not, for the driver to
+ * report, and the kernel says nothing (a WARN any user could fire would
+ * stop a machine that panics on warnings).
+ */
+static gfp_t dm_kmem_gfp(int kmflag)
+{
+	return (kmflag & KM_NOSLEEP ? GFP_NOWAIT : GFP_KERNEL) | __GFP_NOWARN;
+}
+
+/**
+ * kmem_alloc() - kmem_alloc(9F): kernel memory
+ * @size: bytes
+ * @kmflag: KM_SLEEP (may sleep) or KM_NOSLEEP
+ *
+ * Return: the memory, or NULL (KM_SLEEP too, for a size that cannot be
+ * had: unlike Solaris, which would wait for ever).
+ */
 void *kmem_alloc(size_t size, int kmflag)
 {
-	return kvmalloc(size, kmflag & KM_NOSLEEP ? GFP_NOWAIT : GFP_KERNEL);
+	return kvmalloc(size, dm_kmem_gfp(kmflag));
 }
 EXPORT_SYMBOL_GPL(kmem_alloc);
 
+/**
+ * kmem_zalloc() - kmem_zalloc(9F): zeroed kernel memory
+ * @size: bytes
+ * @kmflag: KM_SLEEP (may sleep) or KM_NOSLEEP
+ *
+ * Return: the memory, or NULL as for kmem_alloc().
+ */
 void *kmem_zalloc(size_t size, int kmflag)
 {
-	return kvzalloc(size, kmflag & KM_NOSLEEP ? GFP_NOWAIT : GFP_KERNEL);
+	return kvzalloc(size, dm_kmem_gfp(kmflag));
 }
 EXPORT_SYMBOL_GPL(kmem_zalloc);
 

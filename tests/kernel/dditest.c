@@ -819,6 +819,8 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	struct ddt_wait w;
 	struct ddt_ulock ul;
 	struct ddt_udma ud;
+	struct ddt_kmem km;
+	caddr_t mem;
 	int n, rc;
 
 	switch (cmd) {
@@ -873,6 +875,14 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		n = ddt_ucount(sp);
 		return ddi_copyout(&n, (void *)arg, sizeof(n), mode) ? EFAULT :
 								       0;
+	case DDT_KMEM:
+		if (ddi_copyin((void *)arg, &km, sizeof(km), mode))
+			return EFAULT;
+		mem = kmem_alloc(km.size, km.nosleep ? KM_NOSLEEP : KM_SLEEP);
+		if (mem == NULL)
+			return ENOMEM;
+		kmem_free(mem, km.size);
+		return 0;
 	case DDT_WAKE:
 		mutex_enter(&sp->lock);
 		sp->wakes++;

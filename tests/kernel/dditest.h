@@ -159,6 +159,18 @@ struct ddt_udma {
 #define DDT_UEXPORT _IO('D', 9) /* arg: the slot mmap(2) maps at offset 0 */
 #define DDT_UCOUNT _IOR('D', 10, int) /* cookies the driver holds */
 
+/*
+ * kmem_alloc(9F) of a size the caller picks, as a driver that takes a
+ * length from a user does: ENOMEM when it returns NULL, else 0 (the
+ * memory is freed at once).
+ */
+struct ddt_kmem {
+	unsigned long size;
+	int nosleep; /* KM_NOSLEEP, else KM_SLEEP */
+};
+
+#define DDT_KMEM _IOW('D', 11, struct ddt_kmem)
+
 #define DDT_VALUES _IOR('D', 1, struct ddt_values)
 #define DDT_PROPS _IOR('D', 2, struct ddt_props)
 #define DDT_WAIT _IOWR('D', 3, struct ddt_wait) /* EINTR on a signal */
