@@ -16,6 +16,8 @@
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <sys/modctl.h>
+#include <sys/buf.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include "dmtest.h"
 #include "kpresent.h"
@@ -280,9 +282,42 @@ static int dmt_close(dev_t dev, int flag, int otyp, cred_t *credp)
 	return 0;
 }
 
+/* DMT_UMEM_DEFER: see dmtest.h. */
+static int dmt_umem_defer(dev_t dev, const struct dmt_umem_defer *d)
+{
+	struct buf *bp[DMT_DEFER_BUFS];
+	ddi_umem_cookie_t cookie;
+	int err, i, n;
+
+	if (d->bufs < 1 || d->bufs > DMT_DEFER_BUFS || d->rounds < 0)
+		return EINVAL;
+	for (int r = 0; r < d->rounds; r++) {
+		err = ddi_umem_lock((caddr_t)(uintptr_t)d->addr, (size_t)d->len,
+				    DDI_UMEMLOCK_READ, &cookie);
+		if (err)
+			return err;
+		for (n = 0; n < d->bufs; n++) {
+			bp[n] = ddi_umem_iosetup(cookie, 0, PAGESIZE, B_WRITE,
+						 dev, 0, NULL, DDI_UMEM_SLEEP);
+			if (bp[n] == NULL)
+				break;
+		}
+		ddi_umem_unlock(cookie); /* the bufs hold the pages now */
+		preempt_disable();
+		for (i = 0; i < n; i++)
+			freerbuf(bp[i]);
+		preempt_enable();
+		if (n < d->bufs)
+			return ENOMEM;
+		cond_resched();
+	}
+	return 0;
+}
+
 static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		     int *rvalp)
 {
+	struct dmt_umem_defer ud;
 	struct dmt_stats stats;
 	struct dmt_unmap un;
 	struct dmt_present pr;
@@ -355,6 +390,10 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	case DMT_SET_HOLD:
 		dmt->hold = (clock_t)arg;
 		return 0;
+	case DMT_UMEM_DEFER:
+		if (ddi_copyin((void *)arg, &ud, sizeof(ud), mode))
+			return EFAULT;
+		return dmt_umem_defer(dev, &ud);
 	default:
 		return ENOTTY;
 	}
