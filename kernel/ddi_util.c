@@ -169,16 +169,14 @@ void kmem_free(void *buf, size_t size)
 }
 EXPORT_SYMBOL_GPL(kmem_free);
 
-void cmn_err(int level, const char *fmt, ...)
+static void dm_vcmn_err(int level, const char *fmt, va_list args)
 {
 	struct va_format vaf;
-	va_list args;
+	va_list copy;
 
-	if (*fmt == '!' || *fmt == '^' || *fmt == '?')
-		fmt++;
-	va_start(args, fmt);
+	va_copy(copy, args);
 	vaf.fmt = fmt;
-	vaf.va = &args;
+	vaf.va = &copy;
 	switch (level) {
 	case CE_CONT:
 		pr_cont("%pV", &vaf);
@@ -192,6 +190,47 @@ void cmn_err(int level, const char *fmt, ...)
 	default:
 		panic("%pV\n", &vaf);
 	}
+	va_end(copy);
+}
+
+/* Solaris' leading '!', '^' or '?' says where the message goes: dropped. */
+static const char *dm_cmn_fmt(const char *fmt)
+{
+	return *fmt == '!' || *fmt == '^' || *fmt == '?' ? fmt + 1 : fmt;
+}
+
+/**
+ * dm_cmn_err() - cmn_err(9F) as drivers call it (sys/cmn_err.h)
+ * @rs: the rate limit of the call site
+ * @level: CE_CONT, CE_NOTE, CE_WARN or CE_PANIC
+ * @fmt: the format, then its arguments
+ *
+ * CE_NOTE and CE_WARN lines past @rs are left out (and counted in the
+ * kernel's "callbacks suppressed" line); CE_CONT and CE_PANIC never are.
+ */
+void dm_cmn_err(struct ratelimit_state *rs, int level, const char *fmt, ...)
+{
+	va_list args;
+
+	if ((level == CE_NOTE || level == CE_WARN) && !__ratelimit(rs))
+		return;
+	va_start(args, fmt);
+	dm_vcmn_err(level, dm_cmn_fmt(fmt), args);
+	va_end(args);
+}
+EXPORT_SYMBOL_GPL(dm_cmn_err);
+
+/**
+ * cmn_err() - cmn_err(9F) without a rate limit (a call through a pointer)
+ * @level: CE_CONT, CE_NOTE, CE_WARN or CE_PANIC
+ * @fmt: the format, then its arguments
+ */
+void(cmn_err)(int level, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	dm_vcmn_err(level, dm_cmn_fmt(fmt), args);
 	va_end(args);
 }
 EXPORT_SYMBOL_GPL(cmn_err);
