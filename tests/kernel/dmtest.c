@@ -40,6 +40,7 @@ struct dmt_state {
 	struct dmt_stats stats;
 	struct dmt_unmap last_unmap;
 	int fail_pid;
+	minor_t clone_next; /* DMT_CLONE_NEXT: the next open's minor */
 	bool fail_dup;
 	clock_t hold;
 	int ctx_pages; /* for new mappings */
@@ -274,10 +275,23 @@ static int dmt_segmap(dev_t dev, off_t off, struct as *asp, caddr_t *addrp,
 			    maxprot, flags, credp);
 }
 
+/* open(9E): a clone open after DMT_CLONE_NEXT. */
+static int dmt_open(dev_t *devp, int flag, int otyp, cred_t *credp)
+{
+	mutex_enter(&dmt->lock);
+	if (dmt->clone_next != 0) {
+		*devp = makedevice(getmajor(*devp), dmt->clone_next);
+		dmt->clone_next = 0;
+	}
+	mutex_exit(&dmt->lock);
+	return 0;
+}
+
 static int dmt_close(dev_t dev, int flag, int otyp, cred_t *credp)
 {
 	mutex_enter(&dmt->lock);
 	dmt->stats.closes++;
+	dmt->stats.close_minor = (int)getminor(dev);
 	mutex_exit(&dmt->lock);
 	return 0;
 }
@@ -390,6 +404,11 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	case DMT_SET_HOLD:
 		dmt->hold = (clock_t)arg;
 		return 0;
+	case DMT_CLONE_NEXT:
+		mutex_enter(&dmt->lock);
+		dmt->clone_next = (minor_t)arg;
+		mutex_exit(&dmt->lock);
+		return 0;
 	case DMT_UMEM_DEFER:
 		if (ddi_copyin((void *)arg, &ud, sizeof(ud), mode))
 			return EFAULT;
@@ -400,7 +419,7 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 }
 
 static struct cb_ops dmt_cb_ops = {
-	.cb_open = nulldev,
+	.cb_open = dmt_open,
 	.cb_close = dmt_close,
 	.cb_strategy = nodev,
 	.cb_print = nodev,

@@ -16,6 +16,7 @@ struct dmt_stats {
 	int maps, accesses, dups, unmaps, switches, closes;
 	int last_model; /* model of the last devmap(9E) call */
 	int owner_pid; /* process owning the context, 0: none */
+	int close_minor; /* the minor of the last close(9E) */
 };
 
 struct dmt_unmap {
@@ -62,6 +63,8 @@ struct dmt_umem_defer {
 #define DMT_PRESENT (DMT_IOC | 6) /* struct dmt_present in/out */
 #define DMT_SET_CTX_PAGES (DMT_IOC | 8) /* context pages of new mappings */
 #define DMT_UMEM_DEFER (DMT_IOC | 12) /* struct dmt_umem_defer in */
+/* the next open(9E) is a clone open: it returns this minor (arg) */
+#define DMT_CLONE_NEXT (DMT_IOC | 13)
 /* segmap(9E) sets new mappings up at the mmap offset minus this many
  * bytes (a driver translating offsets; 0: as mapped) */
 #define DMT_SEGMAP_SHIFT (DMT_IOC | 11)

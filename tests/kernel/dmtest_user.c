@@ -682,6 +682,35 @@ static void test_close_vfork_fixed(void)
 	close(fd);
 }
 
+/*
+ * close(9E) comes with the last close of each minor, clone minors too,
+ * whatever their number: a clone open that returns minor 257 while
+ * minor 1 is open must not hide minor 1's last close (a driver would keep
+ * the client of minor 1 for ever).
+ */
+static void test_clone_minors(void)
+{
+	struct dmt_stats s0, s1, s2;
+	int fd = dev_open(), a, b;
+
+	ioctl(fd, DMT_CLONE_NEXT, 1);
+	a = dev_open();
+	ioctl(fd, DMT_CLONE_NEXT, 257);
+	b = dev_open();
+	ioctl(fd, DMT_GET_STATS, &s0);
+	close(a);
+	ioctl(fd, DMT_GET_STATS, &s1);
+	if (!ok(s1.closes == s0.closes + 1 && s1.close_minor == 1,
+		"clone minors 1 and 257 open: the last close of 1 calls close(9E) for 1"))
+		printf("#   closes %d -> %d, last minor %d\n", s0.closes,
+		       s1.closes, s1.close_minor);
+	close(b);
+	ioctl(fd, DMT_GET_STATS, &s2);
+	ok(s2.closes == s1.closes + 1 && s2.close_minor == 257,
+	   "... and the last close of 257, for 257");
+	close(fd);
+}
+
 /* A counter of /proc/vmstat, exact (vm.stat_refresh first), or -1. */
 static long vmstat(const char *name)
 {
@@ -785,6 +814,7 @@ int main(int argc, char **argv)
 	test_procmem_and_gup();
 	test_close_vfork_fixed();
 	test_umem_deferred();
+	test_clone_minors();
 done:
 	printf("1..%d\n", ntests);
 	return nfailed ? 1 : 0;
