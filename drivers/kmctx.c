@@ -6,7 +6,8 @@
  * each mapping has its own contents, switched in on access by
  * devmap_do_ctxmgt(9F).  A context hold (devmap_set_ctx_timeout(9F), set
  * by ioctl for new mappings) keeps the page with its owner for a while
- * and so cuts switches when processes contend for it.
+ * and so cuts switches when processes contend for it.  The hold is every
+ * user's, so only a privileged caller (drv_priv(9F)) may set it.
  */
 #include <sys/types.h>
 #include <sys/conf.h>
@@ -147,6 +148,10 @@ static int km_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 
 	switch (cmd) {
 	case KM_SET_HOLD:
+		/* every later mapping's hold, whoever maps: a long one would
+		 * keep the context from everyone else, so a privileged call */
+		if (drv_priv(credp) != 0)
+			return EPERM;
 		mutex_enter(&km->lock);
 		km->hold = (clock_t)arg;
 		mutex_exit(&km->lock);

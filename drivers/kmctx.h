@@ -13,7 +13,8 @@
 #define KM_SIZE (2 * KM_PAGE)
 
 #define KM_IOC ('k' << 8)
-#define KM_SET_HOLD (KM_IOC | 1) /* context hold for new mappings, ticks */
+/* context hold for new mappings, ticks: privileged (EPERM) */
+#define KM_SET_HOLD (KM_IOC | 1)
 #define KM_SWITCHES (KM_IOC | 2) /* unsigned long out: switches so far */
 
 #endif /* _KMCTX_H */

@@ -9,7 +9,8 @@
  * same attribute, which reserves the write-combining memory type).  An
  * ioctl revokes the BAR2 part of every mapping with
  * devmap_devmem_remap(9F) to DEVMAP_MAPPING_INVALID (accesses then raise
- * SIGSEGV) and another restores it.
+ * SIGSEGV) and another restores it; both act on every process's
+ * mapping, so they are for privileged callers (drv_priv(9F)).
  */
 #include <sys/types.h>
 #include <sys/conf.h>
@@ -174,6 +175,10 @@ static int mr_remap_all(bool revoke)
 static int mr_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		    int *rvalp)
 {
+	/* every process's mapping of the BAR: never at an unprivileged
+	 * caller's word */
+	if ((cmd == MR_REVOKE || cmd == MR_RESTORE) && drv_priv(credp) != 0)
+		return EPERM;
 	switch (cmd) {
 	case MR_REVOKE:
 		return mr_remap_all(true);

@@ -15,7 +15,8 @@
 #define MR_SIZE (MR_SHM_OFF + MR_SHM_LEN)
 
 #define MR_IOC ('m' << 8)
-#define MR_REVOKE (MR_IOC | 1) /* remap every BAR2 handle to MAPPING_INVALID */
-#define MR_RESTORE (MR_IOC | 2) /* and back to the memory BAR */
+/* remap every BAR2 handle to MAPPING_INVALID; privileged (EPERM) */
+#define MR_REVOKE (MR_IOC | 1)
+#define MR_RESTORE (MR_IOC | 2) /* and back to the memory BAR; privileged */
 
 #endif /* _MREGION_H */

@@ -44,7 +44,9 @@
  * write any memory.  So XX_DMA is for privileged callers only
  * (drv_priv(9F), EPERM otherwise), and a system that uses it trusts every
  * process that may map the card; a real device keeps its DMA registers
- * off user pages.
+ * off user pages.  So are XX_FAIL_RESTORE (the next N restores fail,
+ * whichever process they are for: SIGBUS in it) and XX_RESET (the
+ * counters are every user's); XX_GET_STATS is anyone's.
  *
  * The card's interrupt (MSI, else INTx) is set up by the first open(9E)
  * and freed by the last close(9E), which comes after the last mapping and
@@ -650,6 +652,9 @@ static int xxioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 			       EFAULT :
 			       0;
 	case XX_RESET:
+		/* the counters are every user's: see XX_FAIL_RESTORE */
+		if (drv_priv(credp) != 0)
+			return EPERM;
 		mutex_enter(&xsp->ctx_lock);
 		owner = xsp->stats.owner_pid; /* the card keeps its owner */
 		memset(&xsp->stats, 0, sizeof(xsp->stats));
@@ -661,6 +666,10 @@ static int xxioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		mutex_exit(&xsp->ctx_lock);
 		return 0;
 	case XX_FAIL_RESTORE:
+		/* the next restores fail whoever asks for them: SIGBUS in
+		 * other processes, so never at an unprivileged caller's word */
+		if (drv_priv(credp) != 0)
+			return EPERM;
 		mutex_enter(&xsp->ctx_lock);
 		xsp->fail_restore = (int)arg;
 		mutex_exit(&xsp->ctx_lock);

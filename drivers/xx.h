@@ -40,8 +40,9 @@ struct xx_stats {
 
 #define XX_IOC ('x' << 8)
 #define XX_GET_STATS (XX_IOC | 1) /* struct xx_stats out */
-#define XX_RESET (XX_IOC | 2)
-#define XX_FAIL_RESTORE (XX_IOC | 3) /* the next N restores fail */
+#define XX_RESET (XX_IOC | 2) /* privileged (EPERM) */
+/* the next N restores fail, anyone's: privileged (EPERM) */
+#define XX_FAIL_RESTORE (XX_IOC | 3)
 
 /*
  * XX_DMA: a DMA between the card's buffer and the process, in the context

@@ -10,7 +10,7 @@
 #ifndef _DDI_IMPL_H
 #define _DDI_IMPL_H
 
-#include <linux/workqueue.h>
+#include <linux/list.h>
 #include <sys/ddi.h>
 
 struct ddi_acc_impl {
@@ -29,9 +29,11 @@ struct dm_pin {
 	bool write; /* pinned with FOLL_WRITE: the device may write them */
 	struct mm_struct *mm; /* shown in its pinned_vm, held by mmgrab() */
 	struct user_struct *user; /* charged (locked_vm), held by get_uid() */
-	struct ddi_umem_cookie *cookie; /* whose releases are deferred */
-	atomic_t deferred; /* releases rele_work is to run */
-	struct work_struct rele_work;
+	/* releases deferred to devmap's worker (dmh_umem_rele_later), under
+	 * its lock: the cookie, how many, and the pin's place in its list */
+	struct ddi_umem_cookie *cookie;
+	unsigned int deferred;
+	struct list_head rele_link;
 };
 
 int dm_umem_pin_init(void);

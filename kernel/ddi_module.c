@@ -71,6 +71,14 @@ static int dm_fmode(struct file *file)
 	       ((file->f_flags & O_NONBLOCK) ? FNDELAY : 0);
 }
 
+/* Open files of @minor (drv->lock held). */
+static unsigned long dm_opens(struct dm_driver *drv, unsigned long minor)
+{
+	void *v = xa_load(&drv->opens, minor);
+
+	return v ? xa_to_value(v) : 0;
+}
+
 static int dm_open_file(struct inode *inode, struct file *file)
 {
 	struct dm_driver *drv =
@@ -98,8 +106,19 @@ static int dm_open_file(struct inode *inode, struct file *file)
 	else
 		err = drv->cb->cb_open(&op->dev, flag, OTYP_CHR,
 				       (cred_t *)current_cred());
-	if (!err)
-		drv->opens[MINOR(op->dev) % DM_MINORS]++;
+	if (!err) {
+		unsigned long minor = MINOR(op->dev), n = dm_opens(drv, minor);
+
+		/* only a minor's first open may fail to count (no memory for
+		 * its entry): its close(9E) undoes the open(9E) it follows */
+		if (xa_err(xa_store(&drv->opens, minor, xa_mk_value(n + 1),
+				    GFP_KERNEL))) {
+			if (!dm_is_stub((const void *)drv->cb->cb_close))
+				drv->cb->cb_close(op->dev, flag, OTYP_CHR,
+						  (cred_t *)current_cred());
+			err = ENOMEM;
+		}
+	}
 	mutex_unlock(&drv->lock);
 	if (err) {
 		if (op->dip)
@@ -118,10 +137,16 @@ static int dm_release(struct inode *inode, struct file *file)
 {
 	struct dm_open *op = file->private_data;
 	struct dm_driver *drv = op->drv;
+	unsigned long minor = MINOR(op->dev), n;
 	bool last;
 
 	mutex_lock(&drv->lock);
-	last = --drv->opens[MINOR(op->dev) % DM_MINORS] == 0;
+	n = dm_opens(drv, minor);
+	last = n <= 1;
+	if (last)
+		xa_erase(&drv->opens, minor);
+	else /* over the entry that is there: allocates nothing */
+		xa_store(&drv->opens, minor, xa_mk_value(n - 1), GFP_KERNEL);
 	if (last && !dm_is_stub((const void *)drv->cb->cb_close))
 		drv->cb->cb_close(op->dev, 0, OTYP_CHR,
 				  (cred_t *)current_cred());
@@ -423,6 +448,7 @@ static void dm_driver_free(struct dm_driver *drv)
 		unregister_chrdev_region(drv->base, DM_MINORS);
 	kfree(drv->ids);
 	ida_destroy(&drv->slots);
+	xa_destroy(&drv->opens);
 	kfree(drv);
 }
 
@@ -455,6 +481,7 @@ int ddi_mod_install(struct modlinkage *modlp, struct module *owner,
 	drv->cb = drv->devo->devo_cb_ops;
 	mutex_init(&drv->lock, NULL, MUTEX_DRIVER, NULL);
 	ida_init(&drv->slots);
+	xa_init(&drv->opens);
 	err = alloc_chrdev_region(&drv->base, 0, DM_MINORS, name);
 	if (err) {
 		drv->base = 0;

@@ -20,12 +20,30 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
+#include <linux/spinlock.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include "ddi_impl.h"
 #include "dm_linux.h"
 #include "core/dm_host.h"
 
 static struct workqueue_struct *dm_unlock_wq;
+
+/*
+ * Releases deferred from where nothing may sleep: the pins that have
+ * some, each with its count, and the one work item that runs them.  The
+ * work item is devmap's own, never a pin's: a pin may go with the
+ * releases its worker runs, while whoever deferred the last of them could
+ * still be queueing it.  A caller adds its release to the list under the
+ * lock and, the lock dropped, touches only the work item; the worker
+ * takes counts only under the lock, so it never runs a release whose
+ * caller still touches the pin.  A raw spinlock: callers may be in hard
+ * interrupt context, PREEMPT_RT included.
+ */
+static DEFINE_RAW_SPINLOCK(dm_rele_lock);
+static LIST_HEAD(dm_rele_pins);
+static void dm_rele_work(struct work_struct *work);
+static DECLARE_WORK(dm_rele, dm_rele_work);
 
 /* Charge @npages to @user's locked pages; false over RLIMIT_MEMLOCK. */
 static bool dm_pin_charge(struct user_struct *user, unsigned long npages)
@@ -76,14 +94,34 @@ static int dm_pin_pages(struct dm_pin *pin, unsigned long addr)
 	return got == -ENOMEM ? ENOMEM : EFAULT;
 }
 
-/* The releases deferred on a pin; the last may free it. */
+/*
+ * Run the deferred releases, pin by pin; the last of a pin's may free it.
+ * Releases deferred meanwhile on a pin taken off the list put it back:
+ * each is a reference still held, so the pin cannot go before they run.
+ */
 static void dm_rele_work(struct work_struct *work)
 {
-	struct dm_pin *p = container_of(work, struct dm_pin, rele_work);
-	struct ddi_umem_cookie *cp = p->cookie;
+	for (;;) {
+		struct ddi_umem_cookie *cp = NULL;
+		unsigned int n = 0;
+		struct dm_pin *p;
 
-	for (int n = atomic_xchg(&p->deferred, 0); n > 0; n--)
-		dm_cookie_rele(cp);
+		raw_spin_lock_irq(&dm_rele_lock);
+		p = list_first_entry_or_null(&dm_rele_pins, struct dm_pin,
+					     rele_link);
+		if (p) {
+			list_del(&p->rele_link);
+			cp = p->cookie;
+			n = p->deferred;
+			p->deferred = 0;
+		}
+		raw_spin_unlock_irq(&dm_rele_lock);
+		if (!p)
+			return;
+		while (n--)
+			dm_cookie_rele(cp);
+		cond_resched();
+	}
 }
 
 int dmh_umem_pin(caddr_t addr, size_t len, bool write, void **pinp)
@@ -113,7 +151,7 @@ int dmh_umem_pin(caddr_t addr, size_t len, bool write, void **pinp)
 		goto free;
 	}
 	mmgrab(mm);
-	INIT_WORK(&pin->rele_work, dm_rele_work);
+	INIT_LIST_HEAD(&pin->rele_link);
 	*pinp = pin;
 	return 0;
 free:
@@ -149,17 +187,22 @@ void dmh_umem_unpin(void *pin)
  * Without a preemption count (CONFIG_PREEMPT_COUNT) preemptible() is
  * always false: every release then goes to the workqueue, whose worker
  * calls dm_cookie_rele() itself, never back here.  Each deferred release
- * is one reference still held, so the pin outlives its queued work.
+ * is one reference still held until the worker runs it; once it is on
+ * the list (and the lock dropped) the pin is not touched here again.
  */
 bool dmh_umem_rele_later(struct ddi_umem_cookie *cp)
 {
 	struct dm_pin *p = cp->pin;
+	unsigned long flags;
 
 	if (preemptible())
 		return false;
+	raw_spin_lock_irqsave(&dm_rele_lock, flags);
 	p->cookie = cp;
-	atomic_inc(&p->deferred);
-	queue_work(dm_unlock_wq, &p->rele_work); /* pending: it counts too */
+	if (!p->deferred++)
+		list_add_tail(&p->rele_link, &dm_rele_pins);
+	raw_spin_unlock_irqrestore(&dm_rele_lock, flags);
+	queue_work(dm_unlock_wq, &dm_rele); /* devmap's own: never freed */
 	return true;
 }
 

@@ -13,6 +13,7 @@
  */
 #include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/math64.h>
 #include <linux/property.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -123,15 +124,42 @@ void ddi_soft_state_fini(void **state_p)
 }
 EXPORT_SYMBOL_GPL(ddi_soft_state_fini);
 
+/*
+ * The flags of kmem_alloc(9F).  A driver may pass a length a user chose:
+ * a size no allocator gives (past INT_MAX, where kvmalloc() WARNs, or past
+ * what memory holds) returns NULL, KM_SLEEP or not, for the driver to
+ * report, and the kernel says nothing (a WARN any user could fire would
+ * stop a machine that panics on warnings).
+ */
+static gfp_t dm_kmem_gfp(int kmflag)
+{
+	return (kmflag & KM_NOSLEEP ? GFP_NOWAIT : GFP_KERNEL) | __GFP_NOWARN;
+}
+
+/**
+ * kmem_alloc() - kmem_alloc(9F): kernel memory
+ * @size: bytes
+ * @kmflag: KM_SLEEP (may sleep) or KM_NOSLEEP
+ *
+ * Return: the memory, or NULL (KM_SLEEP too, for a size that cannot be
+ * had: unlike Solaris, which would wait for ever).
+ */
 void *kmem_alloc(size_t size, int kmflag)
 {
-	return kvmalloc(size, kmflag & KM_NOSLEEP ? GFP_NOWAIT : GFP_KERNEL);
+	return kvmalloc(size, dm_kmem_gfp(kmflag));
 }
 EXPORT_SYMBOL_GPL(kmem_alloc);
 
+/**
+ * kmem_zalloc() - kmem_zalloc(9F): zeroed kernel memory
+ * @size: bytes
+ * @kmflag: KM_SLEEP (may sleep) or KM_NOSLEEP
+ *
+ * Return: the memory, or NULL as for kmem_alloc().
+ */
 void *kmem_zalloc(size_t size, int kmflag)
 {
-	return kvzalloc(size, kmflag & KM_NOSLEEP ? GFP_NOWAIT : GFP_KERNEL);
+	return kvzalloc(size, dm_kmem_gfp(kmflag));
 }
 EXPORT_SYMBOL_GPL(kmem_zalloc);
 
@@ -141,16 +169,14 @@ void kmem_free(void *buf, size_t size)
 }
 EXPORT_SYMBOL_GPL(kmem_free);
 
-void cmn_err(int level, const char *fmt, ...)
+static void dm_vcmn_err(int level, const char *fmt, va_list args)
 {
 	struct va_format vaf;
-	va_list args;
+	va_list copy;
 
-	if (*fmt == '!' || *fmt == '^' || *fmt == '?')
-		fmt++;
-	va_start(args, fmt);
+	va_copy(copy, args);
 	vaf.fmt = fmt;
-	vaf.va = &args;
+	vaf.va = &copy;
 	switch (level) {
 	case CE_CONT:
 		pr_cont("%pV", &vaf);
@@ -164,6 +190,47 @@ void cmn_err(int level, const char *fmt, ...)
 	default:
 		panic("%pV\n", &vaf);
 	}
+	va_end(copy);
+}
+
+/* Solaris' leading '!', '^' or '?' says where the message goes: dropped. */
+static const char *dm_cmn_fmt(const char *fmt)
+{
+	return *fmt == '!' || *fmt == '^' || *fmt == '?' ? fmt + 1 : fmt;
+}
+
+/**
+ * dm_cmn_err() - cmn_err(9F) as drivers call it (sys/cmn_err.h)
+ * @rs: the rate limit of the call site
+ * @level: CE_CONT, CE_NOTE, CE_WARN or CE_PANIC
+ * @fmt: the format, then its arguments
+ *
+ * CE_NOTE and CE_WARN lines past @rs are left out (and counted in the
+ * kernel's "callbacks suppressed" line); CE_CONT and CE_PANIC never are.
+ */
+void dm_cmn_err(struct ratelimit_state *rs, int level, const char *fmt, ...)
+{
+	va_list args;
+
+	if ((level == CE_NOTE || level == CE_WARN) && !__ratelimit(rs))
+		return;
+	va_start(args, fmt);
+	dm_vcmn_err(level, dm_cmn_fmt(fmt), args);
+	va_end(args);
+}
+EXPORT_SYMBOL_GPL(dm_cmn_err);
+
+/**
+ * cmn_err() - cmn_err(9F) without a rate limit (a call through a pointer)
+ * @level: CE_CONT, CE_NOTE, CE_WARN or CE_PANIC
+ * @fmt: the format, then its arguments
+ */
+void(cmn_err)(int level, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	dm_vcmn_err(level, dm_cmn_fmt(fmt), args);
 	va_end(args);
 }
 EXPORT_SYMBOL_GPL(cmn_err);
@@ -414,9 +481,23 @@ int drv_priv(cred_t *cr)
 }
 EXPORT_SYMBOL_GPL(drv_priv);
 
+/**
+ * drv_usectohz() - microseconds to clock ticks
+ * @microsecs: the time, the whole clock_t (usecs_to_jiffies() would take
+ *	       only its low 32 bits: 5000 s would become 705 s)
+ *
+ * Return: the ticks, rounded up; 0 for a time of 0 or less.
+ */
 clock_t drv_usectohz(clock_t microsecs)
 {
-	return (clock_t)usecs_to_jiffies(microsecs);
+	u32 rem;
+	u64 sec;
+
+	if (microsecs <= 0)
+		return 0;
+	sec = div_u64_rem((u64)microsecs, USEC_PER_SEC, &rem);
+	/* sec * HZ < 2^63 / 10^6 * 10^3: no overflow */
+	return (clock_t)(sec * HZ + DIV_ROUND_UP(rem * HZ, USEC_PER_SEC));
 }
 EXPORT_SYMBOL_GPL(drv_usectohz);
 

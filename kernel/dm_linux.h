@@ -18,6 +18,7 @@
 #include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/refcount.h>
+#include <linux/xarray.h>
 #include <sys/sunddi.h>
 #include <sys/modctl.h>
 #include "core/dm_core.h"
@@ -68,7 +69,9 @@ struct dm_driver {
 	struct pci_device_id *ids;
 	struct mutex lock; /* instances, minors */
 	struct dev_info *inst[DM_MAX_INSTANCES];
-	int opens[DM_MINORS]; /* open count per minor */
+	/* open files per minor (xa_mk_value), every minor open(9E) returned,
+	 * clone minors of any number included; none stored for a closed one */
+	struct xarray opens;
 	struct dev_info *minor_dip[DM_MINORS]; /* whose node each minor is */
 	unsigned long minor_nodes[BITS_TO_LONGS(DM_MINORS)];
 };

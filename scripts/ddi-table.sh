@@ -38,7 +38,10 @@ for dir in include kernel/include; do
 	for f in "$repo/$dir"/sys/*.h "$repo/$dir"/vm/*.h; do
 		[ -e "$f" ] || continue
 		h=${f#"$repo/$dir/"}
-		n=$(names "$f" | grep -vE "^. (struct )?$internal" || true)
+		# a function wrapped in a macro of its name (cmn_err) is a function
+		n=$(names "$f" | grep -vE "^. (struct )?$internal" |
+			awk '{ k[NR] = $1; v[NR] = $2; l[NR] = $0; if ($1 == "f") fn[$2] = 1 }
+			END { for (i = 1; i <= NR; i++) if (k[i] != "m" || !(v[i] in fn)) print l[i] }' || true)
 		[ -n "$n" ] || continue
 		# shellcheck disable=SC2016 # the backquotes are Markdown
 		printf '| `<%s>` | %s | %s | %s |\n' "$h" "$(list f <<<"$n")" \

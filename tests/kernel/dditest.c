@@ -229,6 +229,10 @@ static void ddt_values(ddt_state_t *sp, dev_t dev, int mode,
 	v->pfn_ok = pfn != 0 && ptob(pfn + 1) - ptob(pfn) == PAGESIZE;
 	v->uio_kernel_ok = ddt_uio_kernel();
 	v->cookie_ok = ddt_cookie();
+	v->usectohz_1 = drv_usectohz(1);
+	v->usectohz_1s = drv_usectohz(1000000);
+	v->usectohz_5000s = drv_usectohz(5000000000L);
+	v->usectohz_neg = drv_usectohz(-1);
 }
 
 static int ddt_prop(dev_info_t *dip, char *name, int defvalue)
@@ -815,6 +819,8 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	struct ddt_wait w;
 	struct ddt_ulock ul;
 	struct ddt_udma ud;
+	struct ddt_kmem km;
+	caddr_t mem;
 	int n, rc;
 
 	switch (cmd) {
@@ -869,6 +875,14 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		n = ddt_ucount(sp);
 		return ddi_copyout(&n, (void *)arg, sizeof(n), mode) ? EFAULT :
 								       0;
+	case DDT_KMEM:
+		if (ddi_copyin((void *)arg, &km, sizeof(km), mode))
+			return EFAULT;
+		mem = kmem_alloc(km.size, km.nosleep ? KM_NOSLEEP : KM_SLEEP);
+		if (mem == NULL)
+			return ENOMEM;
+		kmem_free(mem, km.size);
+		return 0;
 	case DDT_WAKE:
 		mutex_enter(&sp->lock);
 		sp->wakes++;

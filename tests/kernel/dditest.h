@@ -35,6 +35,10 @@ struct ddt_values {
 	int pfn_ok; /* hat_getkpfnum() gave a pfn_t of the buffer's page */
 	int uio_kernel_ok; /* uiomove over two UIO_SYSSPACE iovecs */
 	int cookie_ok; /* a umem cookie's cvaddr and size are Solaris' */
+	long usectohz_1; /* drv_usectohz(1): rounds up */
+	long usectohz_1s; /* drv_usectohz(1000000) */
+	long usectohz_5000s; /* drv_usectohz(5000000000): past 32 bits */
+	long usectohz_neg; /* drv_usectohz(-1) */
 };
 
 /* Properties of the node (the edu card), through each interface. */
@@ -154,6 +158,18 @@ struct ddt_udma {
 #define DDT_UDMA _IOWR('D', 8, struct ddt_udma)
 #define DDT_UEXPORT _IO('D', 9) /* arg: the slot mmap(2) maps at offset 0 */
 #define DDT_UCOUNT _IOR('D', 10, int) /* cookies the driver holds */
+
+/*
+ * kmem_alloc(9F) of a size the caller picks, as a driver that takes a
+ * length from a user does: ENOMEM when it returns NULL, else 0 (the
+ * memory is freed at once).
+ */
+struct ddt_kmem {
+	unsigned long size;
+	int nosleep; /* KM_NOSLEEP, else KM_SLEEP */
+};
+
+#define DDT_KMEM _IOW('D', 11, struct ddt_kmem)
 
 #define DDT_VALUES _IOR('D', 1, struct ddt_values)
 #define DDT_PROPS _IOR('D', 2, struct ddt_props)

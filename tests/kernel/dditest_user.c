@@ -90,6 +90,59 @@ static void test_values(int fd)
 	ok(v.pfn_ok, "hat_getkpfnum gives a pfn_t (an integer page number)");
 	ok(v.uio_kernel_ok, "uiomove fills two UIO_SYSSPACE iovecs");
 	ok(v.cookie_ok, "a umem cookie's cvaddr and size (Solaris' members)");
+	ok(v.usectohz_1 == 1 && v.usectohz_1s == v.hz,
+	   "drv_usectohz: 1 us is a tick (rounds up), 1 s is hz ticks");
+	is(v.usectohz_5000s, 5000L * v.hz,
+	   "drv_usectohz(5000 s): the whole clock_t, not its low 32 bits");
+	is(v.usectohz_neg, 0, "drv_usectohz of a negative time: 0 ticks");
+}
+
+/* The kernel's taint flags; -1 when they cannot be read. */
+static long tainted(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	long t = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &t) != 1)
+			t = -1;
+		fclose(f);
+	}
+	return t;
+}
+
+#define TAINT_WARN (1L << 9) /* a WARN() fired */
+
+/*
+ * A driver may hand kmem_alloc(9F) a length a user chose: a size no
+ * allocator gives (past INT_MAX, or past what memory holds) fails with
+ * NULL, for KM_SLEEP and KM_NOSLEEP alike, and the kernel says nothing
+ * (no WARN: with panic_on_warn, any user could stop the machine).
+ */
+static void test_kmem(int fd)
+{
+	static const unsigned long sizes[] = { 3UL << 30, 1UL << 40, ~0UL >> 1,
+					       ~0UL };
+	struct ddt_kmem small = { .size = 3 * 4096, .nosleep = 0 };
+	long before = tainted();
+	int refused = 0, n = 0;
+
+	for (int s = 0; s < 2; s++)
+		for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]);
+		     i++, n++) {
+			struct ddt_kmem k = { .size = sizes[i], .nosleep = s };
+
+			refused += ioctl(fd, DDT_KMEM, &k) != 0 &&
+				   errno == ENOMEM;
+		}
+	is(refused, n,
+	   "kmem_alloc of 3 GiB, 1 TiB, LONG_MAX, ULONG_MAX bytes (KM_SLEEP, KM_NOSLEEP): NULL");
+	if (before < 0 || (before & TAINT_WARN))
+		skip("the kernel's taint flags are unreadable or show an earlier WARN");
+	else
+		ok(!(tainted() & TAINT_WARN),
+		   "... and no WARN (the kernel's taint flags stay clean)");
+	ok(ioctl(fd, DDT_KMEM, &small) == 0, "kmem_alloc of three pages works");
 }
 
 static void test_props(int fd)
@@ -268,6 +321,7 @@ int main(void)
 		return 1;
 	}
 	test_values(fd);
+	test_kmem(fd);
 	test_props(fd);
 	test_rw(fd);
 	test_wait(fd);

@@ -16,6 +16,8 @@
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <sys/modctl.h>
+#include <sys/buf.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include "dmtest.h"
 #include "kpresent.h"
@@ -38,6 +40,7 @@ struct dmt_state {
 	struct dmt_stats stats;
 	struct dmt_unmap last_unmap;
 	int fail_pid;
+	minor_t clone_next; /* DMT_CLONE_NEXT: the next open's minor */
 	bool fail_dup;
 	clock_t hold;
 	int ctx_pages; /* for new mappings */
@@ -272,17 +275,63 @@ static int dmt_segmap(dev_t dev, off_t off, struct as *asp, caddr_t *addrp,
 			    maxprot, flags, credp);
 }
 
+/* open(9E): a clone open after DMT_CLONE_NEXT. */
+static int dmt_open(dev_t *devp, int flag, int otyp, cred_t *credp)
+{
+	mutex_enter(&dmt->lock);
+	if (dmt->clone_next != 0) {
+		*devp = makedevice(getmajor(*devp), dmt->clone_next);
+		dmt->clone_next = 0;
+	}
+	mutex_exit(&dmt->lock);
+	return 0;
+}
+
 static int dmt_close(dev_t dev, int flag, int otyp, cred_t *credp)
 {
 	mutex_enter(&dmt->lock);
 	dmt->stats.closes++;
+	dmt->stats.close_minor = (int)getminor(dev);
 	mutex_exit(&dmt->lock);
+	return 0;
+}
+
+/* DMT_UMEM_DEFER: see dmtest.h. */
+static int dmt_umem_defer(dev_t dev, const struct dmt_umem_defer *d)
+{
+	struct buf *bp[DMT_DEFER_BUFS];
+	ddi_umem_cookie_t cookie;
+	int err, i, n;
+
+	if (d->bufs < 1 || d->bufs > DMT_DEFER_BUFS || d->rounds < 0)
+		return EINVAL;
+	for (int r = 0; r < d->rounds; r++) {
+		err = ddi_umem_lock((caddr_t)(uintptr_t)d->addr, (size_t)d->len,
+				    DDI_UMEMLOCK_READ, &cookie);
+		if (err)
+			return err;
+		for (n = 0; n < d->bufs; n++) {
+			bp[n] = ddi_umem_iosetup(cookie, 0, PAGESIZE, B_WRITE,
+						 dev, 0, NULL, DDI_UMEM_SLEEP);
+			if (bp[n] == NULL)
+				break;
+		}
+		ddi_umem_unlock(cookie); /* the bufs hold the pages now */
+		preempt_disable();
+		for (i = 0; i < n; i++)
+			freerbuf(bp[i]);
+		preempt_enable();
+		if (n < d->bufs)
+			return ENOMEM;
+		cond_resched();
+	}
 	return 0;
 }
 
 static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		     int *rvalp)
 {
+	struct dmt_umem_defer ud;
 	struct dmt_stats stats;
 	struct dmt_unmap un;
 	struct dmt_present pr;
@@ -355,13 +404,22 @@ static int dmt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	case DMT_SET_HOLD:
 		dmt->hold = (clock_t)arg;
 		return 0;
+	case DMT_CLONE_NEXT:
+		mutex_enter(&dmt->lock);
+		dmt->clone_next = (minor_t)arg;
+		mutex_exit(&dmt->lock);
+		return 0;
+	case DMT_UMEM_DEFER:
+		if (ddi_copyin((void *)arg, &ud, sizeof(ud), mode))
+			return EFAULT;
+		return dmt_umem_defer(dev, &ud);
 	default:
 		return ENOTTY;
 	}
 }
 
 static struct cb_ops dmt_cb_ops = {
-	.cb_open = nulldev,
+	.cb_open = dmt_open,
 	.cb_close = dmt_close,
 	.cb_strategy = nodev,
 	.cb_print = nodev,

@@ -16,6 +16,7 @@ struct dmt_stats {
 	int maps, accesses, dups, unmaps, switches, closes;
 	int last_model; /* model of the last devmap(9E) call */
 	int owner_pid; /* process owning the context, 0: none */
+	int close_minor; /* the minor of the last close(9E) */
 };
 
 struct dmt_unmap {
@@ -34,6 +35,21 @@ struct dmt_present {
 		      * -1 no such process or VMA */
 };
 
+/*
+ * DMT_UMEM_DEFER: rounds times, lock [addr, addr + len) of the caller
+ * (ddi_umem_lock, READ), make bufs bufs of its first page
+ * (ddi_umem_iosetup), unlock it, and free the bufs with preemption off,
+ * where freerbuf(9F) cannot release the pages itself and defers to
+ * devmap's worker.  The last buf's release unpins the memory there.
+ */
+struct dmt_umem_defer {
+	unsigned long long addr, len;
+	int bufs; /* 1..DMT_DEFER_BUFS */
+	int rounds;
+};
+
+#define DMT_DEFER_BUFS 16
+
 #define DMT_PRESENT_PAGE 1 /* a present page table entry (PTE) */
 #define DMT_PRESENT_HUGE 2 /* a present huge (PMD) entry */
 
@@ -46,6 +62,9 @@ struct dmt_present {
 #define DMT_FAIL_DUP (DMT_IOC | 7) /* the next devmap_dup fails */
 #define DMT_PRESENT (DMT_IOC | 6) /* struct dmt_present in/out */
 #define DMT_SET_CTX_PAGES (DMT_IOC | 8) /* context pages of new mappings */
+#define DMT_UMEM_DEFER (DMT_IOC | 12) /* struct dmt_umem_defer in */
+/* the next open(9E) is a clone open: it returns this minor (arg) */
+#define DMT_CLONE_NEXT (DMT_IOC | 13)
 /* segmap(9E) sets new mappings up at the mmap offset minus this many
  * bytes (a driver translating offsets; 0: as mapped) */
 #define DMT_SEGMAP_SHIFT (DMT_IOC | 11)

@@ -4,7 +4,8 @@
  * memory: a shared page and a context page, with the context hold
  * measured), mregion (three discontiguous regions of ivshmem-plain and
  * kernel memory in one mmap, cache modes, revoke and restore), mdlegacy
- * (the legacy ddi_mapdev interface).  Prints TAP.
+ * (the legacy ddi_mapdev interface); the ioctls that act on every user
+ * of kmctx or mregion are refused to an unprivileged process.  Prints TAP.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -280,11 +281,108 @@ static void test_mdlegacy(void)
 	close(fd);
 }
 
+/*
+ * KM_SET_HOLD (the hold every later mapping gets: one of LONG_MAX ticks
+ * keeps the context from everyone else for good) and MR_REVOKE/MR_RESTORE
+ * (every process's mapping of the BAR: SIGSEGV for all of them) act on
+ * every user of the device: an unprivileged opener gets EPERM.  The
+ * read-only KM_SWITCHES stays open to it.
+ */
+static void test_admin_priv(void)
+{
+	int kfd = open("/dev/kmctx0", O_RDWR),
+	    mfd = open("/dev/mregion0", O_RDWR);
+	int status = -1;
+	pid_t pid;
+
+	if (kfd < 0 || mfd < 0) {
+		perror("open");
+		exit(2);
+	}
+	pid = fork();
+	if (pid == 0) {
+		unsigned long n;
+		int hold, revoke, restore, sw;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		hold = ioctl(kfd, KM_SET_HOLD, 0x7fffffffffffffffL) ? errno : 0;
+		revoke = ioctl(mfd, MR_REVOKE, 0) ? errno : 0;
+		restore = ioctl(mfd, MR_RESTORE, 0) ? errno : 0;
+		sw = ioctl(kfd, KM_SWITCHES, &n) ? errno : 0;
+		_exit(hold == EPERM && revoke == EPERM && restore == EPERM &&
+				      sw == 0 ?
+			      0 :
+			      1);
+	}
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "kmctx KM_SET_HOLD, mregion MR_REVOKE/MR_RESTORE by an unprivileged process: EPERM (KM_SWITCHES: allowed)");
+	ioctl(kfd, KM_SET_HOLD, 0); /* whatever happened above */
+	ioctl(mfd, MR_RESTORE, 0);
+	close(kfd);
+	close(mfd);
+}
+
+/* Lines of the kernel log holding @what; -1 if it cannot be read. */
+static int log_lines(const char *what)
+{
+	char cmd[160];
+	int n = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "dmesg | grep -c '%s'", what);
+	p = popen(cmd, "r");
+	if (p) {
+		if (fscanf(p, "%d", &n) != 1)
+			n = -1;
+		pclose(p);
+	}
+	return n;
+}
+
+/*
+ * A message a user can make a driver log again and again is rate
+ * limited (cmn_err(9F), per call site): mregion warns each time a hole
+ * punched in a BAR2 piece finds no free slot; a process that takes every
+ * slot (64 mappings) and punches 7 holes in each asks for 448 lines.
+ */
+static void test_log_flood(void)
+{
+	static const char msg[] = "mregion: no slot for a split mapping";
+	char *m[80];
+	int fd = open("/dev/mregion0", O_RDWR), n, before = log_lines(msg),
+	    after;
+
+	if (fd < 0 || before < 0) {
+		skip("no /dev/mregion0 or no dmesg");
+		return;
+	}
+	for (n = 0; n < 80; n++) {
+		m[n] = mmap(NULL, MR_SIZE, RW, MAP_SHARED, fd, 0);
+		if (m[n] == MAP_FAILED)
+			break;
+	}
+	for (int i = 0; i < n; i++)
+		for (int pg = MR_SHM_LEN / MR_PAGE - 2; pg >= 2; pg -= 2)
+			munmap(m[i] + MR_SHM_OFF + pg * MR_PAGE, MR_PAGE);
+	after = log_lines(msg);
+	printf("# %d mappings took every slot; %d warnings logged\n", n,
+	       after - before);
+	ok(n == 64 && after - before >= 1 && after - before <= 30,
+	   "mregion: 448 holes without a slot log a few warnings, not 448 (cmn_err is rate limited)");
+	for (int i = 0; i < n; i++)
+		munmap(m[i], MR_SIZE);
+	close(fd);
+}
+
 int main(void)
 {
 	test_kmctx();
 	test_mregion();
 	test_mdlegacy();
+	test_admin_priv();
+	test_log_flood();
 	printf("1..%d\n", ntests);
 	return nfailed ? 1 : 0;
 }

@@ -11,7 +11,9 @@
  * data (a context's first read finds an empty buffer, not the other's),
  * every handover finds every DMA ended with its interrupt; a process that
  * exits or is killed with a DMA in flight leaves the card working (the
- * debug kernel's kmemleak and KASAN watch what it leaves).  Prints TAP.
+ * debug kernel's kmemleak and KASAN watch what it leaves).  An
+ * unprivileged process may not use the ioctls that act on every user of
+ * the card (XX_DMA, XX_FAIL_RESTORE, XX_RESET).  Prints TAP.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -220,6 +222,48 @@ static void test_dma_priv(void)
 }
 
 /*
+ * XX_FAIL_RESTORE and XX_RESET change the card for every process that
+ * maps it: an unprivileged opener may not use them (the first would
+ * make the next switches fail, and so kill other users with SIGBUS);
+ * XX_GET_STATS stays open to it.
+ */
+static void test_admin_priv(void)
+{
+	struct xx_stats st;
+	int fd, status = -1, victim = -1;
+	volatile uint32_t *r = xx_map(&fd);
+	pid_t pid;
+
+	(void)use_card(r, 5); /* this process owns the card */
+	pid = fork();
+	if (pid == 0) {
+		int fail, reset, stats;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		reset = ioctl(fd, XX_RESET, 0) ? errno : 0;
+		fail = ioctl(fd, XX_FAIL_RESTORE, 1000) ? errno : 0;
+		stats = ioctl(fd, XX_GET_STATS, &st) ? errno : 0;
+		_exit(fail == EPERM && reset == EPERM && stats == 0 ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	   "XX_FAIL_RESTORE and XX_RESET by an unprivileged process: EPERM (XX_GET_STATS: allowed)");
+	pid = fork();
+	if (pid == 0) { /* another process's switch: must not fail */
+		volatile uint32_t *c = xx_map(NULL);
+
+		_exit(use_card(c, 6) == 0 ? 0 : 3);
+	}
+	waitpid(pid, &victim, 0);
+	ok(WIFEXITED(victim) && WEXITSTATUS(victim) == 0,
+	   "... and another process's switch after it succeeds (no SIGBUS)");
+	ioctl(fd, XX_FAIL_RESTORE, 0); /* whatever happened above */
+	munmap((void *)r, 4096);
+	close(fd);
+}
+
+/*
  * DMA memory is bounded per process: XX_DMA_CTXS of its contexts get it,
  * the next XX_DMA gets ENOMEM, and a context that goes gives it back.
  */
@@ -390,6 +434,7 @@ int main(void)
 	test_sigbus();
 	test_dma_errors();
 	test_dma_priv();
+	test_admin_priv();
 	test_dma_limit();
 	test_dma_turns();
 	test_dma_leave();
