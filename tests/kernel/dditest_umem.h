@@ -8,7 +8,8 @@
  * locked, RLIMIT_MEMLOCK, mmap of the locked buffer by another process
  * (devmap_umem_setup(9F)), and an exit that leaves memory locked: the
  * driver's close(9E) unlocks it and the kernel's pin counters balance.
- * Included by dditest_user.c after ktap.h and dditest.h; DEV is its device.
+ * Included by dditest_user.c after ktap.h, dditest.h and vmstat_user.h; DEV
+ * is its device.
  */
 #ifndef _DDITEST_UMEM_H
 #define _DDITEST_UMEM_H
@@ -20,29 +21,6 @@
 #define UL_NOMAPPING (-2) /* DDI_DMA_NOMAPPING */
 
 static long pg; /* skip() is ktap.h's */
-
-/*
- * A value of /proc/vmstat, exact (the CPUs' pending deltas folded in
- * through vm.stat_refresh), or -1 when the kernel has no such counter or
- * it cannot be made exact.
- */
-static long vmstat(const char *name)
-{
-	char key[64];
-	long v, found = -1;
-	int r = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-	FILE *f = r >= 0 && write(r, "1", 1) == 1 ? fopen("/proc/vmstat", "r") :
-						    NULL;
-
-	while (f && fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	if (f)
-		fclose(f);
-	if (r >= 0)
-		close(r);
-	return found;
-}
 
 /* Pins acquired and released so far; false when not counted. */
 static int pins(long *acq, long *rel)

@@ -33,6 +33,7 @@
 #define DEV "/dev/dditest0"
 #define SYSFS "/sys/class/devmap/dditest0/device/"
 
+#include "vmstat_user.h"
 #include "dditest_umem.h"
 
 static long sysfs_hex(const char *attr)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include "dmtest_user.h"
 #include "ktap.h"
+#include "vmstat_user.h"
 
 #define P DMT_PAGE
 #define RW (PROT_READ | PROT_WRITE)
@@ -709,25 +710,6 @@ static void test_clone_minors(void)
 	ok(s2.closes == s1.closes + 1 && s2.close_minor == 257,
 	   "... and the last close of 257, for 257");
 	close(fd);
-}
-
-/* A counter of /proc/vmstat, exact (vm.stat_refresh first), or -1. */
-static long vmstat(const char *name)
-{
-	char key[64];
-	long v, found = -1;
-	int r = open("/proc/sys/vm/stat_refresh", O_WRONLY);
-	FILE *f = r >= 0 && write(r, "1", 1) == 1 ? fopen("/proc/vmstat", "r") :
-						    NULL;
-
-	while (f && fscanf(f, "%63s %ld", key, &v) == 2)
-		if (strcmp(key, name) == 0)
-			found = v;
-	if (f)
-		fclose(f);
-	if (r >= 0)
-		close(r);
-	return found;
 }
 
 /*
