@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -424,6 +426,110 @@ static void test_syscall_wait(void)
 	close(fd);
 }
 
+/* A thread of this process that reads a context page, and says when. */
+struct waiter {
+	volatile uint32_t *va;
+	volatile pid_t tid;
+	volatile int done;
+	uint32_t got;
+};
+
+static void *waiter_run(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->tid = (pid_t)syscall(SYS_gettid);
+	w->got = w->va[0]; /* waits for the hold, then retries its fault */
+	w->done = 1;
+	return NULL;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* Does thread @tid sleep in devmap's wait for a held context (<= 20 s)? */
+static int thread_waits(pid_t tid)
+{
+	char path[64], w[64] = "";
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", (int)tid);
+	for (int i = 0; i < 2000; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(w, 1, sizeof(w) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		w[n] = 0;
+		if (strstr(w, "dmh_cond_wait"))
+			return 1;
+		usleep(10000);
+	}
+	printf("#   thread %d never waited for the context (wchan %s)\n",
+	       (int)tid, w);
+	return 0;
+}
+
+/*
+ * A fault that waits for a held context sleeps without the mmap_lock, so
+ * another thread of the process may unmap the mapping meanwhile; the
+ * waiting fault must not touch the mapping's records afterwards (they
+ * were freed: a use after free, an oops with init_on_free=1 and a KASAN
+ * report on the debug kernel).  B holds the context; thread T of A faults
+ * on it and waits; A's main thread puts anonymous memory over the mapping
+ * (its last, so the process's record goes too); T's retried fault then
+ * reads the anonymous page.
+ */
+static void test_wait_unmap(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct waiter w = { 0 };
+	int fd = dev_open(), waited, timed_out;
+	struct other b;
+	pthread_t t;
+	void *anon;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		printf("ok %d # SKIP wait then unmap: one CPU, no context hold (Solaris rule)\n",
+		       ++ntests);
+		close(fd);
+		return;
+	}
+	sigaction(SIGUSR1, &sa, NULL);
+	ioctl(fd, DMT_RESET, 0);
+	ioctl(fd, DMT_SET_HOLD, 500); /* ticks; Debian: 2 s */
+	w.va = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
+	if (w.va == MAP_FAILED) {
+		ok(0, "wait then unmap: mmap");
+		close(fd);
+		return;
+	}
+	b = other_start(0xbbbb0400); /* B holds the context from now */
+	if (pthread_create(&t, NULL, waiter_run, &w))
+		exit(2);
+	while (!w.tid)
+		usleep(1000);
+	waited = thread_waits(w.tid) && !w.done;
+	anon = mmap((void *)w.va, P, RW,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	for (int i = 0; i < 2000 && !w.done; i++)
+		usleep(10000);
+	timed_out = !w.done;
+	if (timed_out) {
+		printf("#   the waiting fault never ended; a signal ends it\n");
+		pthread_kill(t, SIGUSR1);
+	}
+	pthread_join(t, NULL);
+	ok(waited && anon == (void *)w.va && w.got == 0 && !timed_out,
+	   "wait then unmap: a fault waiting for a held context survives the unmap of its mapping by another thread, and retries on what is there now");
+	other_end(&b);
+	ioctl(fd, DMT_SET_HOLD, 0);
+	signal(SIGUSR1, SIG_DFL);
+	munmap(anon, P);
+	close(fd);
+}
+
 static sigjmp_buf jb;
 
 static void on_fault(int sig)
@@ -547,6 +653,7 @@ int main(int argc, char **argv)
 		test_dontfork_move();
 		test_segmap_offset();
 		test_syscall_wait();
+		test_wait_unmap();
 		test_write_only();
 		test_log_ratelimit();
 	}
