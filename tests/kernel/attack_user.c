@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -530,6 +532,93 @@ static void test_wait_unmap(void)
 	close(fd);
 }
 
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+/* UFFDIO_REGISTER of @va in @mode: its errno, 0 if it worked, -1: no uffd. */
+static int uffd_register(void *va, unsigned long long mode)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { .start = (unsigned long)va, .len = P },
+		.mode = mode,
+	};
+	int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC), err = -1;
+
+	if (uffd < 0)
+		return -1;
+	if (ioctl(uffd, UFFDIO_API, &api) == 0)
+		err = ioctl(uffd, UFFDIO_REGISTER, &reg) ? errno : 0;
+	close(uffd);
+	return err;
+}
+
+/*
+ * Ways to reach a context page other than a fault through devmap, tried
+ * by a process that lost the context: each must be refused or install
+ * nothing.  vmsplice (and O_DIRECT, io_uring fixed buffers: the same
+ * get_user_pages) would hold the page and read the next owner's data
+ * from the pipe; MREMAP_DONTUNMAP would leave a copy of the range
+ * behind; userfaultfd would let the process fill or protect the range
+ * itself; mlock and MAP_POPULATE would fault it in without a switch.
+ */
+static void test_vm_refusals(void)
+{
+	int fd = dev_open(), pfd[2], uf;
+	volatile uint32_t *a = mmap(NULL, P, RW, MAP_SHARED, fd, 0), *c;
+	struct iovec iov = { .iov_base = (void *)a, .iov_len = 64 };
+	struct other b;
+
+	if (a == MAP_FAILED || pipe(pfd)) {
+		ok(0, "refusals: mmap and pipe");
+		close(fd);
+		return;
+	}
+	a[0] = 0xaaaa0500; /* A owns the context, then B takes it */
+	b = other_start(0xbbbb0500);
+	errno = 0;
+	is(vmsplice(pfd[1], &iov, 1, 0) < 0 ? errno : 0, EFAULT,
+	   "refusals: vmsplice of a context page -> EFAULT (no page pinned)");
+	errno = 0;
+	is(mremap((void *)a, P, P, MREMAP_MAYMOVE | MREMAP_DONTUNMAP) ==
+			   MAP_FAILED ?
+		   errno :
+		   0,
+	   EINVAL, "refusals: mremap(MREMAP_DONTUNMAP) -> EINVAL");
+	uf = uffd_register((void *)a, UFFDIO_REGISTER_MODE_MISSING);
+	if (uf < 0)
+		printf("ok %d # SKIP refusals: no userfaultfd here\n",
+		       ++ntests);
+	else
+		is(uf, EINVAL,
+		   "refusals: UFFDIO_REGISTER (missing) on a devmap mapping -> EINVAL");
+	uf = uffd_register((void *)a, UFFDIO_REGISTER_MODE_WP);
+	if (uf < 0)
+		printf("ok %d # SKIP refusals: no userfaultfd here\n",
+		       ++ntests);
+	else
+		is(uf, EINVAL,
+		   "refusals: UFFDIO_REGISTER (write-protect) on a devmap mapping -> EINVAL");
+	mlock((void *)a, P);
+	c = mmap(NULL, P, RW, MAP_SHARED | MAP_POPULATE, fd, 0);
+	is(present(getpid(), (void *)a) +
+		   (c == MAP_FAILED ? 0 : present(getpid(), (void *)c)),
+	   0,
+	   "refusals: mlock and MAP_POPULATE install no translation to a context page another process owns");
+	ok(other_end(&b),
+	   "refusals: the new owner's context is intact after them all");
+	is(a[0], 0xaaaa0500,
+	   "refusals: the old owner gets its own context back");
+	munlock((void *)a, P);
+	if (c != MAP_FAILED)
+		munmap((void *)c, P);
+	munmap((void *)a, P);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(fd);
+}
+
 static sigjmp_buf jb;
 
 static void on_fault(int sig)
@@ -654,6 +743,7 @@ int main(int argc, char **argv)
 		test_segmap_offset();
 		test_syscall_wait();
 		test_wait_unmap();
+		test_vm_refusals();
 		test_write_only();
 		test_log_ratelimit();
 	}
