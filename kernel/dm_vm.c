@@ -23,6 +23,7 @@
  * devmap_access) were written for Solaris' address-space lock.
  */
 #include <linux/compat.h>
+#include <linux/file.h>
 #include <linux/io.h>
 #include <linux/mman.h>
 #include <linux/slab.h>
@@ -472,13 +473,18 @@ static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 		}
 		if (!f.nowait) {
 			/* without the mmap_lock another thread may unmap the
-			 * mapping: its group (the core mapping and address
-			 * space the wait reports on) stays until we are done */
+			 * mapping and close the file: the group (the core
+			 * mapping and address space the wait reports on) and
+			 * the file (which holds the driver's module, as the
+			 * VMA did) stay until we are done */
+			struct file *file = get_file(vmf->vma->vm_file);
+
 			refcount_inc(&grp->pieces);
 			dm_release_fault_lock(vmf);
 			dm_fault_wait(&f);
 			if (refcount_dec_and_test(&grp->pieces))
 				dm_group_free(grp);
+			fput(file);
 			return VM_FAULT_RETRY;
 		}
 		/* no sleeping allowed (GUP with FOLL_NOWAIT): retry at once */

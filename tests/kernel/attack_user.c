@@ -481,9 +481,11 @@ static int thread_waits(pid_t tid)
  * report on the debug kernel).  B holds the context; thread T of A faults
  * on it and waits; A's main thread puts anonymous memory over the mapping
  * (its last, so the process's record goes too); T's retried fault then
- * reads the anonymous page.
+ * reads the anonymous page.  With @rmmod, A also closes the device and
+ * B exits while T waits: the driver's module must stay in use (T's fault
+ * still needs the driver's records) until T is done.
  */
-static void test_wait_unmap(void)
+static void test_wait_unmap(int rmmod)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	struct waiter w = { 0 };
@@ -500,7 +502,7 @@ static void test_wait_unmap(void)
 	}
 	sigaction(SIGUSR1, &sa, NULL);
 	ioctl(fd, DMT_RESET, 0);
-	ioctl(fd, DMT_SET_HOLD, 500); /* ticks; Debian: 2 s */
+	ioctl(fd, DMT_SET_HOLD, rmmod ? 1500 : 500); /* ticks; Debian: 6, 2 s */
 	w.va = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
 	if (w.va == MAP_FAILED) {
 		ok(0, "wait then unmap: mmap");
@@ -515,6 +517,16 @@ static void test_wait_unmap(void)
 	waited = thread_waits(w.tid) && !w.done;
 	anon = mmap((void *)w.va, P, RW,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (rmmod) {
+		ok(other_end(&b), "wait then rmmod: B kept its context");
+		ioctl(fd, DMT_SET_HOLD, 0);
+		close(fd);
+		fd = -1;
+		errno = 0;
+		is(syscall(SYS_delete_module, "dmtest", O_NONBLOCK) ? errno : 0,
+		   EWOULDBLOCK,
+		   "wait then rmmod: the driver cannot be unloaded while a fault of its device waits");
+	}
 	for (int i = 0; i < 2000 && !w.done; i++)
 		usleep(10000);
 	timed_out = !w.done;
@@ -524,12 +536,15 @@ static void test_wait_unmap(void)
 	}
 	pthread_join(t, NULL);
 	ok(waited && anon == (void *)w.va && w.got == 0 && !timed_out,
-	   "wait then unmap: a fault waiting for a held context survives the unmap of its mapping by another thread, and retries on what is there now");
-	other_end(&b);
-	ioctl(fd, DMT_SET_HOLD, 0);
+	   rmmod ? "wait then rmmod: the waiting fault ends and retries on what is there now" :
+		   "wait then unmap: a fault waiting for a held context survives the unmap of its mapping by another thread, and retries on what is there now");
+	if (!rmmod) {
+		other_end(&b);
+		ioctl(fd, DMT_SET_HOLD, 0);
+		close(fd);
+	}
 	signal(SIGUSR1, SIG_DFL);
 	munmap(anon, P);
-	close(fd);
 }
 
 #ifndef MREMAP_DONTUNMAP
@@ -742,10 +757,11 @@ int main(int argc, char **argv)
 		test_dontfork_move();
 		test_segmap_offset();
 		test_syscall_wait();
-		test_wait_unmap();
+		test_wait_unmap(0);
 		test_vm_refusals();
 		test_write_only();
 		test_log_ratelimit();
+		test_wait_unmap(1); /* last: a failure unloads dmtest */
 	}
 	printf("1..%d\n", ntests);
 	return nfailed ? 1 : 0;
