@@ -105,7 +105,7 @@ struct dm_slot {
 /* One mmap(2), and every VMA piece cut from it (vm_private_data). */
 struct dm_group {
 	struct list_head inst_link; /* in dev_info.groups */
-	refcount_t pieces;
+	refcount_t pieces; /* VMA pieces, and faults waiting without mmap_lock */
 	struct dm_seg *seg; /* NULL: fork's devmap_dup failed */
 	struct dm_mm *dmm;
 	struct dev_info *dip; /* holds a reference */

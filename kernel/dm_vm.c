@@ -5,11 +5,13 @@
  * munmap, exit, mprotect, mremap and debugger accesses into core events.
  *
  * Each mmap is a group: the core mapping plus the VMA pieces cut from it
- * (vm_private_data, one reference per piece).  The mapping gets private
- * file offsets in the driver's address_space so that an unload zaps this
- * mapping (and copies of it made by fork) and nothing else.  VMAs are
- * VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_WIPEONFORK: fork
- * copies no translation, so a child starts with none on every kernel.
+ * (vm_private_data, one reference per piece, and one per fault that waits
+ * for a held context without the mmap_lock, while its VMA may go).  The
+ * mapping gets private file offsets in the driver's address_space so that
+ * an unload zaps this mapping (and copies of it made by fork) and nothing
+ * else.  VMAs are VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+ * VM_WIPEONFORK: fork copies no translation, so a child starts with none
+ * on every kernel.
  *
  * The per-VMA lock (FAULT_FLAG_VMA_LOCK, 6.4 on): the kernel calls a file
  * VMA's ->fault under it only when vm_ops has ->map_pages (6.12's
@@ -21,6 +23,7 @@
  * devmap_access) were written for Solaris' address-space lock.
  */
 #include <linux/compat.h>
+#include <linux/file.h>
 #include <linux/io.h>
 #include <linux/mman.h>
 #include <linux/slab.h>
@@ -469,8 +472,19 @@ static vm_fault_t dm_vm_fault(struct vm_fault *vmf)
 			return VM_FAULT_SIGBUS;
 		}
 		if (!f.nowait) {
+			/* without the mmap_lock another thread may unmap the
+			 * mapping and close the file: the group (the core
+			 * mapping and address space the wait reports on) and
+			 * the file (which holds the driver's module, as the
+			 * VMA did) stay until we are done */
+			struct file *file = get_file(vmf->vma->vm_file);
+
+			refcount_inc(&grp->pieces);
 			dm_release_fault_lock(vmf);
 			dm_fault_wait(&f);
+			if (refcount_dec_and_test(&grp->pieces))
+				dm_group_free(grp);
+			fput(file);
 			return VM_FAULT_RETRY;
 		}
 		/* no sleeping allowed (GUP with FOLL_NOWAIT): retry at once */

@@ -11,6 +11,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,7 +22,9 @@
 #include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -424,6 +428,212 @@ static void test_syscall_wait(void)
 	close(fd);
 }
 
+/* A thread of this process that reads a context page, and says when. */
+struct waiter {
+	volatile uint32_t *va;
+	volatile pid_t tid;
+	volatile int done;
+	uint32_t got;
+};
+
+static void *waiter_run(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->tid = (pid_t)syscall(SYS_gettid);
+	w->got = w->va[0]; /* waits for the hold, then retries its fault */
+	w->done = 1;
+	return NULL;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* Does thread @tid sleep in devmap's wait for a held context (<= 20 s)? */
+static int thread_waits(pid_t tid)
+{
+	char path[64], w[64] = "";
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", (int)tid);
+	for (int i = 0; i < 2000; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(w, 1, sizeof(w) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		w[n] = 0;
+		if (strstr(w, "dmh_cond_wait"))
+			return 1;
+		usleep(10000);
+	}
+	printf("#   thread %d never waited for the context (wchan %s)\n",
+	       (int)tid, w);
+	return 0;
+}
+
+/*
+ * A fault that waits for a held context sleeps without the mmap_lock, so
+ * another thread of the process may unmap the mapping meanwhile; the
+ * waiting fault must not touch the mapping's records afterwards (they
+ * were freed: a use after free, an oops with init_on_free=1 and a KASAN
+ * report on the debug kernel).  B holds the context; thread T of A faults
+ * on it and waits; A's main thread puts anonymous memory over the mapping
+ * (its last, so the process's record goes too); T's retried fault then
+ * reads the anonymous page.  With @rmmod, A also closes the device and
+ * B exits while T waits: the driver's module must stay in use (T's fault
+ * still needs the driver's records) until T is done.
+ */
+static void test_wait_unmap(int rmmod)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct waiter w = { 0 };
+	int fd = dev_open(), waited, timed_out;
+	struct other b;
+	pthread_t t;
+	void *anon;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		printf("ok %d # SKIP wait then unmap: one CPU, no context hold (Solaris rule)\n",
+		       ++ntests);
+		close(fd);
+		return;
+	}
+	sigaction(SIGUSR1, &sa, NULL);
+	ioctl(fd, DMT_RESET, 0);
+	ioctl(fd, DMT_SET_HOLD, rmmod ? 1500 : 500); /* ticks; Debian: 6, 2 s */
+	w.va = mmap(NULL, P, RW, MAP_SHARED, fd, 0);
+	if (w.va == MAP_FAILED) {
+		ok(0, "wait then unmap: mmap");
+		close(fd);
+		return;
+	}
+	b = other_start(0xbbbb0400); /* B holds the context from now */
+	if (pthread_create(&t, NULL, waiter_run, &w))
+		exit(2);
+	while (!w.tid)
+		usleep(1000);
+	waited = thread_waits(w.tid) && !w.done;
+	anon = mmap((void *)w.va, P, RW,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (rmmod) {
+		ok(other_end(&b), "wait then rmmod: B kept its context");
+		ioctl(fd, DMT_SET_HOLD, 0);
+		close(fd);
+		fd = -1;
+		errno = 0;
+		is(syscall(SYS_delete_module, "dmtest", O_NONBLOCK) ? errno : 0,
+		   EWOULDBLOCK,
+		   "wait then rmmod: the driver cannot be unloaded while a fault of its device waits");
+	}
+	for (int i = 0; i < 2000 && !w.done; i++)
+		usleep(10000);
+	timed_out = !w.done;
+	if (timed_out) {
+		printf("#   the waiting fault never ended; a signal ends it\n");
+		pthread_kill(t, SIGUSR1);
+	}
+	pthread_join(t, NULL);
+	ok(waited && anon == (void *)w.va && w.got == 0 && !timed_out,
+	   rmmod ? "wait then rmmod: the waiting fault ends and retries on what is there now" :
+		   "wait then unmap: a fault waiting for a held context survives the unmap of its mapping by another thread, and retries on what is there now");
+	if (!rmmod) {
+		other_end(&b);
+		ioctl(fd, DMT_SET_HOLD, 0);
+		close(fd);
+	}
+	signal(SIGUSR1, SIG_DFL);
+	munmap(anon, P);
+}
+
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+/* UFFDIO_REGISTER of @va in @mode: its errno, 0 if it worked, -1: no uffd. */
+static int uffd_register(void *va, unsigned long long mode)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { .start = (unsigned long)va, .len = P },
+		.mode = mode,
+	};
+	int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC), err = -1;
+
+	if (uffd < 0)
+		return -1;
+	if (ioctl(uffd, UFFDIO_API, &api) == 0)
+		err = ioctl(uffd, UFFDIO_REGISTER, &reg) ? errno : 0;
+	close(uffd);
+	return err;
+}
+
+/*
+ * Ways to reach a context page other than a fault through devmap, tried
+ * by a process that lost the context: each must be refused or install
+ * nothing.  vmsplice (and O_DIRECT, io_uring fixed buffers: the same
+ * get_user_pages) would hold the page and read the next owner's data
+ * from the pipe; MREMAP_DONTUNMAP would leave a copy of the range
+ * behind; userfaultfd would let the process fill or protect the range
+ * itself; mlock and MAP_POPULATE would fault it in without a switch.
+ */
+static void test_vm_refusals(void)
+{
+	int fd = dev_open(), pfd[2], uf;
+	volatile uint32_t *a = mmap(NULL, P, RW, MAP_SHARED, fd, 0), *c;
+	struct iovec iov = { .iov_base = (void *)a, .iov_len = 64 };
+	struct other b;
+
+	if (a == MAP_FAILED || pipe(pfd)) {
+		ok(0, "refusals: mmap and pipe");
+		close(fd);
+		return;
+	}
+	a[0] = 0xaaaa0500; /* A owns the context, then B takes it */
+	b = other_start(0xbbbb0500);
+	errno = 0;
+	is(vmsplice(pfd[1], &iov, 1, 0) < 0 ? errno : 0, EFAULT,
+	   "refusals: vmsplice of a context page -> EFAULT (no page pinned)");
+	errno = 0;
+	is(mremap((void *)a, P, P, MREMAP_MAYMOVE | MREMAP_DONTUNMAP) ==
+			   MAP_FAILED ?
+		   errno :
+		   0,
+	   EINVAL, "refusals: mremap(MREMAP_DONTUNMAP) -> EINVAL");
+	uf = uffd_register((void *)a, UFFDIO_REGISTER_MODE_MISSING);
+	if (uf < 0)
+		printf("ok %d # SKIP refusals: no userfaultfd here\n",
+		       ++ntests);
+	else
+		is(uf, EINVAL,
+		   "refusals: UFFDIO_REGISTER (missing) on a devmap mapping -> EINVAL");
+	uf = uffd_register((void *)a, UFFDIO_REGISTER_MODE_WP);
+	if (uf < 0)
+		printf("ok %d # SKIP refusals: no userfaultfd here\n",
+		       ++ntests);
+	else
+		is(uf, EINVAL,
+		   "refusals: UFFDIO_REGISTER (write-protect) on a devmap mapping -> EINVAL");
+	mlock((void *)a, P);
+	c = mmap(NULL, P, RW, MAP_SHARED | MAP_POPULATE, fd, 0);
+	is(present(getpid(), (void *)a) +
+		   (c == MAP_FAILED ? 0 : present(getpid(), (void *)c)),
+	   0,
+	   "refusals: mlock and MAP_POPULATE install no translation to a context page another process owns");
+	ok(other_end(&b),
+	   "refusals: the new owner's context is intact after them all");
+	is(a[0], 0xaaaa0500,
+	   "refusals: the old owner gets its own context back");
+	munlock((void *)a, P);
+	if (c != MAP_FAILED)
+		munmap((void *)c, P);
+	munmap((void *)a, P);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(fd);
+}
+
 static sigjmp_buf jb;
 
 static void on_fault(int sig)
@@ -547,8 +757,11 @@ int main(int argc, char **argv)
 		test_dontfork_move();
 		test_segmap_offset();
 		test_syscall_wait();
+		test_wait_unmap(0);
+		test_vm_refusals();
 		test_write_only();
 		test_log_ratelimit();
+		test_wait_unmap(1); /* last: a failure unloads dmtest */
 	}
 	printf("1..%d\n", ntests);
 	return nfailed ? 1 : 0;

@@ -320,6 +320,69 @@ static void test_partial_unmap(void)
 	munmap((void *)m, HT_LEN);
 }
 
+/*
+ * mremap moves huge entries whole to a 2 MiB aligned address and splits
+ * (clears) them at any other; either way the moved mapping keeps its
+ * context, and a switch afterwards leaves it no translation at its new
+ * address, huge or not.
+ */
+static void test_mremap(int aligned)
+{
+	volatile uint32_t *m = map_dev(), *to;
+	const char *kind = aligned ? "aligned" : "unaligned";
+	char n[160];
+	char *area;
+	int go, done;
+	pid_t pid;
+	char c;
+
+	if (!ok(m != NULL, "map for mremap"))
+		return;
+	fill(m, 0, HT_PAGES, 0x30000000);
+	area = mmap(NULL, HT_LEN + (4UL << 20), PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED) {
+		ok(0, "mremap: a destination");
+		munmap((void *)m, HT_LEN);
+		return;
+	}
+	to = (volatile uint32_t *)(((uintptr_t)area + (2UL << 20)) &
+				   ~((2UL << 20) - 1));
+	if (!aligned)
+		to = page(to, 1);
+	to = mremap((void *)m, HT_LEN, HT_LEN, MREMAP_MAYMOVE | MREMAP_FIXED,
+		    (void *)to);
+	snprintf(n, sizeof(n), "mremap (%s): the mapping moves", kind);
+	if (!ok(to != MAP_FAILED, n)) {
+		munmap((void *)m, HT_LEN);
+		munmap(area, HT_LEN + (4UL << 20));
+		return;
+	}
+	/* a huge entry is split (cleared) at an unaligned address; page
+	 * entries (no transparent huge pages) move */
+	snprintf(n, sizeof(n), "mremap (%s): window 1 %s", kind,
+		 aligned ? "keeps its kind" : "has no huge entry left");
+	is(present(getpid(), page(to, WIN)),
+	   aligned || huge != DMT_PRESENT_HUGE ? huge : 0, n);
+	snprintf(n, sizeof(n),
+		 "mremap (%s): every page reads back at the new address", kind);
+	is(wrong(to, 0, HT_PAGES, 0x30000000), 0, n);
+	pid = taker(0x40000000, &go, &done);
+	snprintf(n, sizeof(n),
+		 "mremap (%s): a switch after the move leaves no translation",
+		 kind);
+	if (read(done, &c, 1) == 1)
+		is(none_left(getpid(), to), 0, n);
+	snprintf(n, sizeof(n),
+		 "mremap (%s): the other process saw only its own", kind);
+	is(taker_wait(pid, go, done), 0, n);
+	snprintf(n, sizeof(n),
+		 "mremap (%s): the moved mapping gets its context back", kind);
+	is(wrong(to, 0, HT_PAGES, 0x30000000), 0, n);
+	munmap((void *)to, HT_LEN);
+	munmap(area, HT_LEN + (4UL << 20));
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN); /* a taker that died: see taker_wait */
@@ -337,6 +400,8 @@ int main(void)
 	test_fork();
 	test_overlap();
 	test_partial_unmap();
+	test_mremap(1);
+	test_mremap(0);
 	printf("1..%d\n", ntests);
 	return nfailed != 0;
 }
