@@ -220,12 +220,15 @@ void dm_cmn_err(struct ratelimit_state *rs, int level, const char *fmt, ...)
 }
 EXPORT_SYMBOL_GPL(dm_cmn_err);
 
+/* the function itself, for a call through a pointer (sys/cmn_err.h) */
+#undef cmn_err
+
 /**
  * cmn_err() - cmn_err(9F) without a rate limit (a call through a pointer)
  * @level: CE_CONT, CE_NOTE, CE_WARN or CE_PANIC
  * @fmt: the format, then its arguments
  */
-void(cmn_err)(int level, const char *fmt, ...)
+void cmn_err(int level, const char *fmt, ...)
 {
 	va_list args;
 
