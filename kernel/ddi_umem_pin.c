@@ -11,8 +11,10 @@
  * cookie), so a per-process count would let forked children each pin up
  * to the limit.  They also show in the process's mm->pinned_vm.  Both are
  * uncharged, from the user and the mm held since, whoever drops the last
- * reference.  A release from a context that cannot sleep (an unlock, or
- * freerbuf(9F) in an interrupt) runs on devmap's workqueue.
+ * reference.  A release from where the kernel cannot tell that the caller
+ * may sleep (freerbuf(9F) with preemption or interrupts off; any release
+ * on a kernel without a preemption count) runs on devmap's workqueue;
+ * ddi_umem_unlock(9F) takes a sleeping lock first and is never there.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
