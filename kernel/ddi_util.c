@@ -163,6 +163,11 @@ void *kmem_zalloc(size_t size, int kmflag)
 }
 EXPORT_SYMBOL_GPL(kmem_zalloc);
 
+/**
+ * kmem_free() - kmem_free(9F): free memory of kmem_alloc() or kmem_zalloc()
+ * @buf: the memory, or NULL
+ * @size: the size it was allocated with (unused: Linux knows it)
+ */
 void kmem_free(void *buf, size_t size)
 {
 	kvfree(buf);
