@@ -207,17 +207,21 @@ static const char *dm_cmn_fmt(const char *fmt)
 /**
  * dm_cmn_err() - cmn_err(9F) as drivers call it (sys/cmn_err.h)
  * @rs: the rate limit of the call site
+ * @func: the calling function, which the kernel's "callbacks suppressed"
+ *	  line names
  * @level: CE_CONT, CE_NOTE, CE_WARN or CE_PANIC
  * @fmt: the format, then its arguments
  *
  * CE_NOTE and CE_WARN lines past @rs are left out (and counted in the
- * kernel's "callbacks suppressed" line); CE_CONT and CE_PANIC never are.
+ * kernel's "@func: N callbacks suppressed" line); CE_CONT and CE_PANIC
+ * never are.
  */
-void dm_cmn_err(struct ratelimit_state *rs, int level, const char *fmt, ...)
+void dm_cmn_err(struct ratelimit_state *rs, const char *func, int level,
+		const char *fmt, ...)
 {
 	va_list args;
 
-	if ((level == CE_NOTE || level == CE_WARN) && !__ratelimit(rs))
+	if ((level == CE_NOTE || level == CE_WARN) && !___ratelimit(rs, func))
 		return;
 	va_start(args, fmt);
 	dm_vcmn_err(level, dm_cmn_fmt(fmt), args);
