@@ -115,8 +115,7 @@ static struct dmb_proc *dmb_proc(bool create)
  * the copies are skipped), or its own memory, which the mapping is moved
  * onto.  The mode is the one DMB_SET_COPY gave before the mmap.
  */
-static int dmb_ctx_mem(struct dmb_ctx *ctx, devmap_cookie_t dhp, uint_t flags,
-		       size_t len)
+static int dmb_ctx_mem(struct dmb_ctx *ctx, devmap_cookie_t dhp, size_t len)
 {
 	uint_t prot = PROT_READ | PROT_WRITE | PROT_USER;
 
@@ -162,7 +161,7 @@ static int dmb_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 		return p ? 0 : ENOMEM;
 	}
 	ctx = kmem_zalloc(sizeof(*ctx), KM_SLEEP);
-	if (!ctx || dmb_ctx_mem(ctx, dhp, flags, len)) {
+	if (!ctx || dmb_ctx_mem(ctx, dhp, len)) {
 		kmem_free(ctx, sizeof(*ctx));
 		return ENOMEM;
 	}
