@@ -126,8 +126,9 @@ EXPORT_SYMBOL_GPL(geterror);
  * freerbuf() - free a buf of ddi_umem_iosetup(9F)
  * @bp: the buf, no longer bound (ddi_dma_unbind_handle(9F)) nor in I/O
  *
- * Callable from interrupt context.  The memory stays locked until
- * ddi_umem_unlock(9F) and the last buf over it are done.
+ * Callable from interrupt context, and with preemption off, except on
+ * PREEMPT_RT, where kfree() may not run there.  The memory stays locked
+ * until ddi_umem_unlock(9F) and the last buf over it are done.
  */
 void freerbuf(struct buf *bp)
 {

@@ -317,10 +317,16 @@ static int dmt_umem_defer(dev_t dev, const struct dmt_umem_defer *d)
 				break;
 		}
 		ddi_umem_unlock(cookie); /* the bufs hold the pages now */
-		preempt_disable();
+		/* freerbuf(9F) also frees the buf, and on PREEMPT_RT the
+		 * allocator may not run with preemption off (nor may any DDI
+		 * driver be there): the releases are made where they can
+		 * sleep, and nothing is deferred */
+		if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+			preempt_disable();
 		for (i = 0; i < n; i++)
 			freerbuf(bp[i]);
-		preempt_enable();
+		if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+			preempt_enable();
 		if (n < d->bufs)
 			return ENOMEM;
 		cond_resched();

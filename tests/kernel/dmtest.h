@@ -40,7 +40,9 @@ struct dmt_present {
  * (ddi_umem_lock, READ), make bufs bufs of its first page
  * (ddi_umem_iosetup), unlock it, and free the bufs with preemption off,
  * where freerbuf(9F) cannot release the pages itself and defers to
- * devmap's worker.  The last buf's release unpins the memory there.
+ * devmap's worker.  The last buf's release unpins the memory there.  On
+ * PREEMPT_RT, where the allocator may not run with preemption off, the
+ * bufs are freed with preemption on and nothing is deferred.
  */
 struct dmt_umem_defer {
 	unsigned long long addr, len;
