@@ -454,23 +454,10 @@ static void on_usr1(int sig)
 /* Does thread @tid sleep in devmap's wait for a held context (<= 20 s)? */
 static int thread_waits(pid_t tid)
 {
-	char path[64], w[64] = "";
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", (int)tid);
-	for (int i = 0; i < 2000; i++) {
-		FILE *f = fopen(path, "r");
-		size_t n = f ? fread(w, 1, sizeof(w) - 1, f) : 0;
-
-		if (f)
-			fclose(f);
-		w[n] = 0;
-		if (strstr(w, "dmh_cond_wait"))
-			return 1;
-		usleep(10000);
-	}
-	printf("#   thread %d never waited for the context (wchan %s)\n",
-	       (int)tid, w);
-	return 0;
+	return ctx_waits(path);
 }
 
 /*

@@ -262,23 +262,10 @@ static void test_pingpong(int n, int rounds, long hold)
  */
 static int queued(pid_t pid)
 {
-	char path[64], w[64];
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
-	for (int i = 0; i < 2000; i++) {
-		FILE *f = fopen(path, "r");
-		size_t n = f ? fread(w, 1, sizeof(w) - 1, f) : 0;
-
-		if (f)
-			fclose(f);
-		w[n] = 0;
-		if (strstr(w, "dmh_cond_wait"))
-			return 1;
-		usleep(10000);
-	}
-	printf("#   process %d never waited for the context (wchan %s)\n",
-	       (int)pid, w);
-	return 0;
+	return ctx_waits(path);
 }
 
 /*
