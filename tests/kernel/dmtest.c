@@ -9,7 +9,10 @@
  * DMT_SET_CTX_PAGES, later mappings get a context of up to DMT_CTX_MAX
  * pages whose devmap_unmap(9E) follows the man page's pattern: fresh
  * private data for the survivors of a partial unmap, and the owner
- * pointer cleared when the owner's mapping is cut.
+ * pointer cleared when the owner's mapping is cut.  Two ioctls test the
+ * DDI shim around it: DMT_CLONE_NEXT makes the next open(9E) a clone open
+ * (close(9E) per minor), DMT_UMEM_DEFER frees bufs of locked memory where
+ * the release is deferred to devmap's worker.
  */
 #include <sys/types.h>
 #include <sys/conf.h>
