@@ -301,7 +301,7 @@ static void *race_reader(void *arg)
 static void test_race(volatile uint8_t *m)
 {
 	pthread_t reader;
-	int n = 0;
+	int n = 0, stuck = 0;
 
 	race.m = m;
 	race.fill = RT_FILL_A;
@@ -314,12 +314,29 @@ static void test_race(volatile uint8_t *m)
 			break;
 		race.fill = to == RT_TO_B ? RT_FILL_B : RT_FILL_A;
 		__atomic_store_n(&race.seq, i, __ATOMIC_RELEASE);
-		while (__atomic_load_n(&race.done, __ATOMIC_ACQUIRE) != i)
-			;
+		/* a reader stuck in a fault fails the check, not the run: at
+		 * most 20 s (a bound on a failure, not a timing assertion) */
+		for (long spins = 0;
+		     __atomic_load_n(&race.done, __ATOMIC_ACQUIRE) != i;
+		     spins++) {
+			if (spins < 1000000)
+				continue;
+			if (spins > 1000000 + 20000)
+				break;
+			usleep(1000);
+		}
+		if (__atomic_load_n(&race.done, __ATOMIC_ACQUIRE) != i) {
+			printf("#   the reader never read after remap %d\n", i);
+			stuck = 1;
+			break;
+		}
 		n = i;
 	}
 	__atomic_store_n(&race.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(reader, NULL);
+	if (stuck)
+		pthread_detach(reader); /* it may never come back */
+	else
+		pthread_join(reader, NULL);
 	is(n, RACE_ROUNDS,
 	   "race: every remap under a reading thread succeeded");
 	is(race.stale, 0, "race: no read after a remap saw the old backing");
