@@ -10,7 +10,10 @@
  * ioctl revokes the BAR2 part of every mapping with
  * devmap_devmem_remap(9F) to DEVMAP_MAPPING_INVALID (accesses then raise
  * SIGSEGV) and another restores it; both act on every process's
- * mapping, so they are for privileged callers (drv_priv(9F)).
+ * mapping, so they are for privileged callers (drv_priv(9F)).  Each BAR2
+ * handle, and each piece a partial munmap leaves of one, is tracked in a
+ * list of records of its own (no fixed table: a user filling one would
+ * deny mmap to everyone else and leave pieces out of a revoke).
  */
 #include <sys/types.h>
 #include <sys/conf.h>
@@ -19,7 +22,13 @@
 #include <sys/modctl.h>
 #include "mregion.h"
 
-#define MR_MAXMAPS 64
+/* A BAR2 handle mapped now, in mrstate.slots. */
+struct mr_slot {
+	struct mr_slot *next;
+	devmap_cookie_t dhp;
+	offset_t uoff, roff; /* its user and BAR offsets */
+	size_t len;
+};
 
 static struct mrstate {
 	dev_info_t *dip;
@@ -27,11 +36,7 @@ static struct mrstate {
 	ddi_umem_cookie_t cookie;
 	caddr_t shm;
 	ddi_acc_handle_t shm_handle;
-	struct mr_slot {
-		devmap_cookie_t dhp; /* a BAR2 handle mapped now */
-		offset_t uoff, roff; /* its user and BAR offsets */
-		size_t len;
-	} slots[MR_MAXMAPS];
+	struct mr_slot *slots;
 } * mr;
 
 static ddi_device_acc_attr_t mr_regs_attr = { DDI_DEVICE_ATTR_V0,
@@ -41,19 +46,31 @@ static ddi_device_acc_attr_t mr_shm_attr = { DDI_DEVICE_ATTR_V0,
 					     DDI_NEVERSWAP_ACC,
 					     DDI_MERGING_OK_ACC, 0 };
 
-/* Remember a BAR2 handle: user offset, BAR offset and length now. */
+/*
+ * Remember a BAR2 handle: user offset, BAR offset and length now (lock
+ * held).  NULL when memory is short.
+ */
 static struct mr_slot *mr_track(devmap_cookie_t dhp, offset_t uoff,
 				offset_t roff, size_t len)
 {
-	for (int i = 0; i < MR_MAXMAPS; i++) {
-		struct mr_slot *s = &mr->slots[i];
+	struct mr_slot *s = kmem_zalloc(sizeof(*s), KM_SLEEP);
 
-		if (s->dhp == NULL) {
-			*s = (struct mr_slot){ dhp, uoff, roff, len };
-			return s;
-		}
+	if (s != NULL) {
+		*s = (struct mr_slot){ mr->slots, dhp, uoff, roff, len };
+		mr->slots = s;
 	}
-	return NULL;
+	return s;
+}
+
+/* Forget @s (lock held). */
+static void mr_untrack(struct mr_slot *s)
+{
+	struct mr_slot **pp = &mr->slots;
+
+	while (*pp != s)
+		pp = &(*pp)->next;
+	*pp = s->next;
+	kmem_free(s, sizeof(*s));
 }
 
 static int mr_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
@@ -67,7 +84,7 @@ static int mr_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
 	return *pvtp ? 0 : ENOMEM;
 }
 
-/* A fork child's BAR2 handle must be revocable too: its own slot. */
+/* A fork child's BAR2 handle must be revocable too: its own record. */
 static int mr_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 		  void **new_pvtp)
 {
@@ -84,8 +101,8 @@ static int mr_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 /*
  * Follow a BAR2 handle through munmap so a later revoke or restore
  * covers exactly what is still mapped: whole, head, tail or hole (the
- * part above a hole is a new handle with a slot of its own; without a
- * free slot it is left out of revoke, with a warning).
+ * part above a hole is a new handle with a record of its own; without
+ * memory for one it is left out of revoke, with a warning).
  */
 static void mr_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 		     devmap_cookie_t new_dhp1, void **new_pvtp1,
@@ -102,11 +119,12 @@ static void mr_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 			      (size_t)(s->uoff + (offset_t)s->len - end));
 		if (hi == NULL)
 			cmn_err(CE_WARN,
-				"mregion: no slot for a split mapping");
+				"mregion: no memory to track a "
+				"split mapping: it stays out of revoke");
 		*new_pvtp2 = hi;
 	}
 	if (new_dhp1 == NULL && new_dhp2 == NULL) { /* whole */
-		s->dhp = NULL;
+		mr_untrack(s);
 	} else if (new_dhp2 == dhp) { /* head */
 		s->uoff += (offset_t)len;
 		s->roff += (offset_t)len;
@@ -158,11 +176,8 @@ static int mr_remap_all(bool revoke)
 	int err = 0;
 
 	mutex_enter(&mr->lock);
-	for (int i = 0; i < MR_MAXMAPS; i++) {
-		struct mr_slot *s = &mr->slots[i];
-
-		if (s->dhp &&
-		    devmap_devmem_remap(s->dhp, mr->dip, 2, s->roff, s->len,
+	for (struct mr_slot *s = mr->slots; s != NULL; s = s->next) {
+		if (devmap_devmem_remap(s->dhp, mr->dip, 2, s->roff, s->len,
 					PROT_READ | PROT_WRITE | PROT_USER,
 					revoke ? DEVMAP_MAPPING_INVALID : 0,
 					&mr_shm_attr) != DDI_SUCCESS)
