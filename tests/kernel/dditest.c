@@ -13,7 +13,8 @@
  * memory locked with ddi_umem_lock(9F): DMA into and out of it through
  * ddi_umem_iosetup(9F), ddi_dma_buf_bind_handle(9F), biodone(9F) from the
  * interrupt handler and biowait(9F), and mmap(2) of the device mapping it
- * with devmap_umem_setup(9F); close(9E) unlocks what is left.  Built
+ * with devmap_umem_setup(9F); close(9E) unlocks what is left; a warning
+ * any user can have it log, as often as it likes (cmn_err(9F)).  Built
  * without DEBUG: its ASSERTs are not evaluated.
  */
 #include <sys/types.h>
@@ -882,6 +883,9 @@ static int ddt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		if (mem == NULL)
 			return ENOMEM;
 		kmem_free(mem, km.size);
+		return 0;
+	case DDT_WARN:
+		cmn_err(CE_WARN, DDT_WARN_MSG " (%ld)", (long)arg);
 		return 0;
 	case DDT_WAKE:
 		mutex_enter(&sp->lock);

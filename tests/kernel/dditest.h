@@ -170,6 +170,10 @@ struct ddt_kmem {
 };
 
 #define DDT_KMEM _IOW('D', 11, struct ddt_kmem)
+/* cmn_err(9F) CE_WARN of DDT_WARN_MSG and arg, as a driver warning about a
+ * user's request does: rate limited per call site */
+#define DDT_WARN _IO('D', 12)
+#define DDT_WARN_MSG "dditest: a user asked for a warning"
 
 #define DDT_VALUES _IOR('D', 1, struct ddt_values)
 #define DDT_PROPS _IOR('D', 2, struct ddt_props)

@@ -146,6 +146,50 @@ static void test_kmem(int fd)
 	ok(ioctl(fd, DDT_KMEM, &small) == 0, "kmem_alloc of three pages works");
 }
 
+/* Lines of the kernel log holding @what; -1 if it cannot be read. */
+static int log_lines(const char *what)
+{
+	char cmd[160];
+	int n = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "dmesg | grep -c '%s'", what);
+	p = popen(cmd, "r");
+	if (p) {
+		if (fscanf(p, "%d", &n) != 1)
+			n = -1;
+		pclose(p);
+	}
+	return n;
+}
+
+/*
+ * A warning a user can make a driver log again and again is rate limited
+ * (cmn_err(9F), per call site: 10 lines per 5 s): 448 requests log at
+ * least one line and at most 10 for each 5 s begun while they ran, plus
+ * one interval.
+ */
+static void test_warn(int fd)
+{
+	int before = log_lines(DDT_WARN_MSG), after, sent = 0;
+	double t0 = now(), took;
+	long most;
+
+	if (before < 0) {
+		skip("no dmesg to count the warnings in");
+		return;
+	}
+	for (int i = 0; i < 448; i++)
+		sent += ioctl(fd, DDT_WARN, (long)i) == 0;
+	took = now() - t0;
+	after = log_lines(DDT_WARN_MSG);
+	most = 10 * ((long)(took / 5) + 2);
+	printf("# 448 warnings asked for in %.1f s: %d logged (at most %ld)\n",
+	       took, after - before, most);
+	ok(sent == 448 && after - before >= 1 && after - before <= most,
+	   "cmn_err: 448 warnings a user asks for are rate limited");
+}
+
 static void test_props(int fd)
 {
 	struct ddt_props p;
@@ -323,6 +367,7 @@ int main(void)
 	}
 	test_values(fd);
 	test_kmem(fd);
+	test_warn(fd);
 	test_props(fd);
 	test_rw(fd);
 	test_wait(fd);
