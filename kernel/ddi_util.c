@@ -24,30 +24,57 @@
 #include "ddi_impl.h"
 #include "dm_linux.h"
 
+/**
+ * ddi_get_instance() - ddi_get_instance(9F): a device node's instance number
+ * @dip: the device node
+ *
+ * Return: the instance number, from 0 per driver.
+ */
 int ddi_get_instance(dev_info_t *dip)
 {
 	return dip->instance;
 }
 EXPORT_SYMBOL_GPL(ddi_get_instance);
 
+/**
+ * ddi_get_driver_private() - the driver's pointer of a device node
+ * @dip: the device node
+ *
+ * Return: what ddi_set_driver_private() stored, or NULL.
+ */
 void *ddi_get_driver_private(dev_info_t *dip)
 {
 	return dip->driver_private;
 }
 EXPORT_SYMBOL_GPL(ddi_get_driver_private);
 
+/**
+ * ddi_set_driver_private() - store the driver's pointer in a device node
+ * @dip: the device node
+ * @data: the pointer
+ */
 void ddi_set_driver_private(dev_info_t *dip, void *data)
 {
 	dip->driver_private = data;
 }
 EXPORT_SYMBOL_GPL(ddi_set_driver_private);
 
+/**
+ * ddi_report_dev() - ddi_report_dev(9F): announce an attached device
+ * @dip: the device node; its driver name and instance go to the kernel log
+ */
 void ddi_report_dev(dev_info_t *dip)
 {
 	pr_info("devmap: %s%d attached\n", dip->drv->name, dip->instance);
 }
 EXPORT_SYMBOL_GPL(ddi_report_dev);
 
+/**
+ * ddi_quiesce_not_needed() - quiesce(9E) of a device needing none
+ * @dip: the device node
+ *
+ * Return: DDI_SUCCESS.
+ */
 int ddi_quiesce_not_needed(dev_info_t *dip)
 {
 	return DDI_SUCCESS;
@@ -60,6 +87,14 @@ struct dm_soft_state {
 	struct xarray items;
 };
 
+/**
+ * ddi_soft_state_init() - ddi_soft_state(9F): set up per-instance state
+ * @state_p: receives the state's anchor
+ * @size: bytes of each item
+ * @n_items: a hint of how many; ignored (items are kept in an xarray)
+ *
+ * Return: 0, EINVAL for @size 0, or ENOMEM.
+ */
 int ddi_soft_state_init(void **state_p, size_t size, size_t n_items)
 {
 	struct dm_soft_state *ss;
@@ -76,6 +111,14 @@ int ddi_soft_state_init(void **state_p, size_t size, size_t n_items)
 }
 EXPORT_SYMBOL_GPL(ddi_soft_state_init);
 
+/**
+ * ddi_soft_state_zalloc() - allocate a zeroed item of soft state
+ * @state: from ddi_soft_state_init()
+ * @item: its number, usually the instance; >= 0
+ *
+ * Return: DDI_SUCCESS, or DDI_FAILURE for a negative or taken @item or no
+ * memory.
+ */
 int ddi_soft_state_zalloc(void *state, int item)
 {
 	struct dm_soft_state *ss = state;
@@ -91,6 +134,13 @@ fail:
 }
 EXPORT_SYMBOL_GPL(ddi_soft_state_zalloc);
 
+/**
+ * ddi_get_soft_state() - an item of soft state
+ * @state: from ddi_soft_state_init()
+ * @item: its number
+ *
+ * Return: the item, or NULL when it was not allocated.
+ */
 void *ddi_get_soft_state(void *state, int item)
 {
 	struct dm_soft_state *ss = state;
@@ -99,6 +149,11 @@ void *ddi_get_soft_state(void *state, int item)
 }
 EXPORT_SYMBOL_GPL(ddi_get_soft_state);
 
+/**
+ * ddi_soft_state_free() - free an item of soft state
+ * @state: from ddi_soft_state_init()
+ * @item: its number; one not allocated is ignored
+ */
 void ddi_soft_state_free(void *state, int item)
 {
 	struct dm_soft_state *ss = state;
@@ -108,6 +163,10 @@ void ddi_soft_state_free(void *state, int item)
 }
 EXPORT_SYMBOL_GPL(ddi_soft_state_free);
 
+/**
+ * ddi_soft_state_fini() - free soft state and every item left in it
+ * @state_p: the anchor; set to NULL (a NULL anchor is ignored)
+ */
 void ddi_soft_state_fini(void **state_p)
 {
 	struct dm_soft_state *ss = *state_p;
@@ -261,13 +320,27 @@ static long dm_cv_sleep(kcondvar_t *cvp, kmutex_t *mp, int state, long timeout)
 	return timeout;
 }
 
+/**
+ * cv_wait() - condition(9F): wait for a condition variable
+ * @cvp: the condition variable
+ * @mp: the mutex the caller holds; released while waiting, held again on
+ *	return
+ *
+ * Uninterruptible; may return without a wakeup, so recheck the condition.
+ */
 void cv_wait(kcondvar_t *cvp, kmutex_t *mp)
 {
 	dm_cv_sleep(cvp, mp, TASK_UNINTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
 }
 EXPORT_SYMBOL_GPL(cv_wait);
 
-/* Returns 0 when a signal ended the wait, as in Solaris. */
+/**
+ * cv_wait_sig() - wait for a condition variable or a signal
+ * @cvp: the condition variable
+ * @mp: the mutex the caller holds; released while waiting
+ *
+ * Return: 0 when a signal ended the wait, as in Solaris, else 1.
+ */
 int cv_wait_sig(kcondvar_t *cvp, kmutex_t *mp)
 {
 	dm_cv_sleep(cvp, mp, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
@@ -275,7 +348,15 @@ int cv_wait_sig(kcondvar_t *cvp, kmutex_t *mp)
 }
 EXPORT_SYMBOL_GPL(cv_wait_sig);
 
-/* Returns -1 on timeout, else the ticks left. */
+/**
+ * cv_reltimedwait() - wait for a condition variable or a time
+ * @cvp: the condition variable
+ * @mp: the mutex the caller holds; released while waiting
+ * @delta: longest wait, in clock ticks (<= 0: none)
+ * @res: timer resolution; ignored (a tick is the resolution)
+ *
+ * Return: -1 when the time ran out, else the ticks left.
+ */
 clock_t cv_reltimedwait(kcondvar_t *cvp, kmutex_t *mp, clock_t delta,
 			time_res_t res)
 {
@@ -308,12 +389,20 @@ clock_t cv_reltimedwait_sig(kcondvar_t *cvp, kmutex_t *mp, clock_t delta,
 }
 EXPORT_SYMBOL_GPL(cv_reltimedwait_sig);
 
+/**
+ * cv_signal() - wake a waiter of a condition variable
+ * @cvp: the condition variable
+ */
 void cv_signal(kcondvar_t *cvp)
 {
 	wake_up(&cvp->cv_wq);
 }
 EXPORT_SYMBOL_GPL(cv_signal);
 
+/**
+ * cv_broadcast() - wake every waiter of a condition variable
+ * @cvp: the condition variable
+ */
 void cv_broadcast(kcondvar_t *cvp)
 {
 	wake_up_all(&cvp->cv_wq);
@@ -371,6 +460,21 @@ bool ddi_acc_swap(const ddi_device_acc_attr_t *accattrp)
 	       accattrp->devacc_attr_endian_flags == DDI_STRUCTURE_BE_ACC;
 }
 
+/**
+ * ddi_regs_map_setup() - ddi_regs_map_setup(9F): map a register set
+ * @dip: the PCI device node
+ * @rnumber: register set: 1 for the first implemented BAR, and so on
+ *	     (0, configuration space, is refused)
+ * @addrp: receives the kernel address of @offset
+ * @offset: offset in the register set
+ * @len: bytes from @offset
+ * @accattrp: access attributes: DDI_STRUCTURE_BE_ACC swaps bytes in
+ *	      ddi_get/ddi_put; DDI_MERGING_OK_ACC maps write-combining
+ * @handlep: receives the access handle for ddi_get/ddi_put
+ *
+ * Return: DDI_SUCCESS, or DDI_FAILURE for a missing or I/O-port register
+ * set, a range past its end, or no memory.
+ */
 int ddi_regs_map_setup(dev_info_t *dip, uint_t rnumber, caddr_t *addrp,
 		       offset_t offset, offset_t len,
 		       const ddi_device_acc_attr_t *accattrp,
@@ -406,6 +510,10 @@ int ddi_regs_map_setup(dev_info_t *dip, uint_t rnumber, caddr_t *addrp,
 }
 EXPORT_SYMBOL_GPL(ddi_regs_map_setup);
 
+/**
+ * ddi_regs_map_free() - free an access handle of ddi_regs_map_setup()
+ * @handlep: the handle; set to NULL (the BAR stays mapped for the device)
+ */
 void ddi_regs_map_free(ddi_acc_handle_t *handlep)
 {
 	kfree(*handlep);
@@ -413,12 +521,29 @@ void ddi_regs_map_free(ddi_acc_handle_t *handlep)
 }
 EXPORT_SYMBOL_GPL(ddi_regs_map_free);
 
+/**
+ * ddi_get8() - ddi_get8(9F): read a device register
+ * @h: the access handle
+ * @addr: an address from ddi_regs_map_setup()
+ *
+ * ddi_get16(), ddi_get32() and ddi_get64() read wider registers, swapping
+ * bytes when the handle's attributes say big-endian.
+ *
+ * Return: the value read.
+ */
 uint8_t ddi_get8(ddi_acc_handle_t h, uint8_t *addr)
 {
 	return ioread8((void __iomem *)addr);
 }
 EXPORT_SYMBOL_GPL(ddi_get8);
 
+/**
+ * ddi_get16() - read a 16-bit device register (see ddi_get8())
+ * @h: the access handle
+ * @addr: an address from ddi_regs_map_setup()
+ *
+ * Return: the value read.
+ */
 uint16_t ddi_get16(ddi_acc_handle_t h, uint16_t *addr)
 {
 	uint16_t v = ioread16((void __iomem *)addr);
@@ -427,6 +552,13 @@ uint16_t ddi_get16(ddi_acc_handle_t h, uint16_t *addr)
 }
 EXPORT_SYMBOL_GPL(ddi_get16);
 
+/**
+ * ddi_get32() - read a 32-bit device register (see ddi_get8())
+ * @h: the access handle
+ * @addr: an address from ddi_regs_map_setup()
+ *
+ * Return: the value read.
+ */
 uint32_t ddi_get32(ddi_acc_handle_t h, uint32_t *addr)
 {
 	uint32_t v = ioread32((void __iomem *)addr);
@@ -435,6 +567,13 @@ uint32_t ddi_get32(ddi_acc_handle_t h, uint32_t *addr)
 }
 EXPORT_SYMBOL_GPL(ddi_get32);
 
+/**
+ * ddi_get64() - read a 64-bit device register (see ddi_get8())
+ * @h: the access handle
+ * @addr: an address from ddi_regs_map_setup()
+ *
+ * Return: the value read.
+ */
 uint64_t ddi_get64(ddi_acc_handle_t h, uint64_t *addr)
 {
 	uint64_t v = readq((void __iomem *)addr);
@@ -443,30 +582,66 @@ uint64_t ddi_get64(ddi_acc_handle_t h, uint64_t *addr)
 }
 EXPORT_SYMBOL_GPL(ddi_get64);
 
+/**
+ * ddi_put8() - ddi_put8(9F): write a device register
+ * @h: the access handle
+ * @addr: an address from ddi_regs_map_setup()
+ * @value: the value
+ *
+ * ddi_put16(), ddi_put32() and ddi_put64() write wider registers,
+ * swapping bytes when the handle's attributes say big-endian.
+ */
 void ddi_put8(ddi_acc_handle_t h, uint8_t *addr, uint8_t value)
 {
 	iowrite8(value, (void __iomem *)addr);
 }
 EXPORT_SYMBOL_GPL(ddi_put8);
 
+/**
+ * ddi_put16() - write a 16-bit device register (see ddi_put8())
+ * @h: the access handle
+ * @addr: an address from ddi_regs_map_setup()
+ * @value: the value
+ */
 void ddi_put16(ddi_acc_handle_t h, uint16_t *addr, uint16_t value)
 {
 	iowrite16(h->swap ? swab16(value) : value, (void __iomem *)addr);
 }
 EXPORT_SYMBOL_GPL(ddi_put16);
 
+/**
+ * ddi_put32() - write a 32-bit device register (see ddi_put8())
+ * @h: the access handle
+ * @addr: an address from ddi_regs_map_setup()
+ * @value: the value
+ */
 void ddi_put32(ddi_acc_handle_t h, uint32_t *addr, uint32_t value)
 {
 	iowrite32(h->swap ? swab32(value) : value, (void __iomem *)addr);
 }
 EXPORT_SYMBOL_GPL(ddi_put32);
 
+/**
+ * ddi_put64() - write a 64-bit device register (see ddi_put8())
+ * @h: the access handle
+ * @addr: an address from ddi_regs_map_setup()
+ * @value: the value
+ */
 void ddi_put64(ddi_acc_handle_t h, uint64_t *addr, uint64_t value)
 {
 	writeq(h->swap ? swab64(value) : value, (void __iomem *)addr);
 }
 EXPORT_SYMBOL_GPL(ddi_put64);
 
+/**
+ * ddi_copyin() - ddi_copyin(9F): copy from the caller's buffer
+ * @buf: the user address, or a kernel address with FKIOCTL in @flags
+ * @driverbuf: the driver's buffer
+ * @cn: bytes
+ * @flags: the ioctl(9E) mode; FKIOCTL: @buf is kernel memory
+ *
+ * Return: 0, or -1 when the user buffer cannot be read.
+ */
 int ddi_copyin(const void *buf, void *driverbuf, size_t cn, int flags)
 {
 	if (flags & FKIOCTL) {
@@ -477,6 +652,15 @@ int ddi_copyin(const void *buf, void *driverbuf, size_t cn, int flags)
 }
 EXPORT_SYMBOL_GPL(ddi_copyin);
 
+/**
+ * ddi_copyout() - ddi_copyout(9F): copy to the caller's buffer
+ * @driverbuf: the driver's buffer
+ * @buf: the user address, or a kernel address with FKIOCTL in @flags
+ * @cn: bytes
+ * @flags: the ioctl(9E) mode; FKIOCTL: @buf is kernel memory
+ *
+ * Return: 0, or -1 when the user buffer cannot be written.
+ */
 int ddi_copyout(const void *driverbuf, void *buf, size_t cn, int flags)
 {
 	if (flags & FKIOCTL) {
@@ -487,6 +671,12 @@ int ddi_copyout(const void *driverbuf, void *buf, size_t cn, int flags)
 }
 EXPORT_SYMBOL_GPL(ddi_copyout);
 
+/**
+ * drv_priv() - drv_priv(9F): is the caller privileged?
+ * @cr: the credentials; the calling task's are checked (Linux has one set)
+ *
+ * Return: 0 with CAP_SYS_ADMIN, else EPERM.
+ */
 int drv_priv(cred_t *cr)
 {
 	return capable(CAP_SYS_ADMIN) ? 0 : EPERM;
@@ -513,12 +703,21 @@ clock_t drv_usectohz(clock_t microsecs)
 }
 EXPORT_SYMBOL_GPL(drv_usectohz);
 
+/**
+ * ddi_get_lbolt() - ddi_get_lbolt(9F): clock ticks since boot
+ *
+ * Return: jiffies, which start at an offset and wrap as lbolt does.
+ */
 clock_t ddi_get_lbolt(void)
 {
 	return (clock_t)jiffies;
 }
 EXPORT_SYMBOL_GPL(ddi_get_lbolt);
 
+/**
+ * delay() - delay(9F): sleep for a number of clock ticks
+ * @ticks: how long; uninterruptible
+ */
 void delay(clock_t ticks)
 {
 	schedule_timeout_uninterruptible(ticks);
