@@ -19,7 +19,7 @@
 #include "remaptest.h"
 #include "kpresent.h"
 
-#define RT_MAPS 64
+#define RT_MAPS 512 /* the stress: workers, pieces, fork children */
 #define RT_PROT (PROT_READ | PROT_WRITE | PROT_USER)
 
 /* One handle: device offset @uoff, @len bytes, backing offset @roff. */
