@@ -78,15 +78,13 @@
  * mapping is on A: the worker maps under its mutex and moves everything
  * back onto its backing.  A fork is made under the mutex, so the child's
  * handles (never moved: remaptest records them without a process) stay on
- * the parent's backing.  A remap racing the worker's own munmap or
- * mremap may miss the survivor devmap splits off a handle, or be refused
- * (EIO) between the driver's devmap_unmap(9E) and devmap's cut; the state
- * is unknown from such a cut until the worker has moved itself onto a
- * known backing after it.
+ * the parent's backing.  Remaps race the worker's own munmap and mremap
+ * of its handles too: the remap must reach every survivor.
  *
  * Failures: a foreign read (remaptest: a read after a remap that shows
- * another backing, or data where there is none); an operation failing with an errno it may not
- * give; a process dying of a signal nobody sent; a worker thread making no
+ * another backing, or data where there is none); an operation failing
+ * with an errno it may not give (remaptest: any failed remap); a process
+ * dying of a signal nobody sent; a worker thread making no
  * progress for the watchdog period (hang; then SysRq-w dumps the blocked
  * tasks); a process that cannot be reaped at the end.  Kernel reports
  * (KASAN, lockdep, WARNING...) are caught by the VM harness on the
@@ -171,7 +169,7 @@ struct devstat {
 		exits, maps, partial, mremap_moved, mremap_refused, pmem_ok,
 		pmem_eio, pmem_raced, vmr_efault, vmr_nosys, segv;
 	/* remaptest */
-	atomic_ulong remaps, remap_refused, remap_raced, remap_segv;
+	atomic_ulong remaps, remap_raced, remap_segv;
 	/* a fault on a mapping being unmapped: what the touches found */
 	atomic_ulong yanks, yank_sig, yank_zero, yank_segv;
 };
@@ -181,15 +179,13 @@ struct devstat {
  * (robust: a holder may be killed) is held across every RT_REMAP of the
  * worker, its mmap of the device, its fork, its writes to the device and
  * every change of this state; @gen is odd while a remap is in flight and
- * changes with every change of the state; @to is -1 when unknown, and
- * means nothing while @cutting (the worker unmaps part of its mappings).
+ * changes with every change of the state; @to is -1 when unknown.
  */
 struct rtstate {
 	pthread_mutex_t mu;
 	int pid; /* the worker whose handles these are */
 	atomic_uint gen;
 	atomic_int to; /* enum rt_to */
-	atomic_int cutting;
 };
 
 struct slot {
@@ -559,37 +555,6 @@ static int rt_remap_locked(struct rtstate *r, int to)
 	return e;
 }
 
-/*
- * The worker cuts its remaptest mappings (munmap, mremap): a remap racing
- * the cut of a handle may miss the survivor devmap splits off, or be
- * refused (EIO) once the driver has heard of the cut and devmap has not
- * made it yet (see docs: a driver cannot tell).  So the state means
- * nothing from @begin on, and at the end the worker moves itself, every
- * handle it has now, onto a known backing.
- */
-static void rt_cut(bool begin)
-{
-	struct rtstate *r;
-	int to, e = 0;
-
-	if (D->kind != RT_BACKING || me_depth)
-		return;
-	r = rt_lock(me_slot);
-	to = atomic_load(&r->to);
-	if (begin) {
-		atomic_store(&r->cutting, 1);
-		atomic_store(&r->gen, (atomic_load(&r->gen) | 1) + 1);
-	} else {
-		e = rt_remap_locked(r, to < 0 ? RT_TO_A : to);
-		atomic_store(&r->cutting, 0);
-	}
-	pthread_mutex_unlock(&r->mu);
-	if (e && e != ESRCH)
-		report(me_dev, false,
-		       "seed=%llu remaptest: RT_REMAP onto %s after a cut: %s",
-		       (unsigned long long)sh->seed, rt_name(to), strerror(e));
-}
-
 /* The worker of a remaptest slot (its own 1 time in 3, when it is one)
  * moves onto A, B, the trash page or nothing. */
 static void op_remap(void)
@@ -598,7 +563,7 @@ static void op_remap(void)
 				     RT_TO_B,	   RT_TO_B,	RT_TO_B,
 				     RT_TO_TRASH,  RT_TO_TRASH, RT_TO_INVALID,
 				     RT_TO_INVALID };
-	int s = me_slot, to = tos[rnd(10)], e, tries = 0, cutting;
+	int s = me_slot, to = tos[rnd(10)], e, tries = 0;
 	struct rtstate *r;
 
 	while ((me_depth || rnd(3)) && tries++ < 8) {
@@ -609,13 +574,10 @@ static void op_remap(void)
 	}
 	op_count();
 	r = rt_lock(s);
-	cutting = atomic_load(&r->cutting);
 	e = r->pid ? rt_remap_locked(r, to) : ESRCH;
 	pthread_mutex_unlock(&r->mu);
 	if (!e)
 		atomic_fetch_add(&sh->ds[me_dev].remaps, 1);
-	else if (e == EIO && cutting)
-		atomic_fetch_add(&sh->ds[me_dev].remap_refused, 1);
 	else if (e != ESRCH)
 		report(me_dev, false,
 		       "seed=%llu remaptest: RT_REMAP of slot %d onto %s: %s",
@@ -631,9 +593,7 @@ static int rt_where(const struct map *m, unsigned int *g)
 		return m->rt_to;
 	}
 	*g = atomic_load(&sh->rt[me_slot].gen);
-	return atomic_load(&sh->rt[me_slot].cutting) ?
-		       -1 :
-		       atomic_load(&sh->rt[me_slot].to);
+	return atomic_load(&sh->rt[me_slot].to);
 }
 
 /* Did no remap start or end since rt_where() gave @g (and @to is known)? */
@@ -1050,9 +1010,7 @@ static void op_mmap(void)
 	if (!m) {
 		m = &maps[rnd(MAXMAP)];
 		unpublish();
-		rt_cut(true);
 		unmap_all(m);
-		rt_cut(false);
 	}
 	if (selftest == 2) {
 		va = mmap(NULL, pg_len(npg), RW, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -1073,8 +1031,7 @@ static void op_mmap(void)
 	va = mmap(NULL, pg_len(npg), RW, MAP_SHARED, fd, 0);
 	e = errno;
 	close(fd); /* the mapping keeps the file */
-	if (r && va != MAP_FAILED && !atomic_load(&r->cutting) &&
-	    (to = atomic_load(&r->to)) != RT_TO_A &&
+	if (r && va != MAP_FAILED && (to = atomic_load(&r->to)) != RT_TO_A &&
 	    (e = rt_remap_locked(r, to < 0 ? RT_TO_A : to)))
 		report(me_dev, false,
 		       "seed=%llu remaptest: RT_REMAP of a new mapping onto %s: %s",
@@ -1628,7 +1585,6 @@ static void mix_loop(double end)
 	while (!atomic_load(&sh->stop) && !quit && now() < end) {
 		unsigned int op = rnd(1000);
 		struct map *m;
-		bool cut;
 
 		if (!me_depth)
 			atomic_fetch_add(&sh->slot[me_slot].hb[0], 1);
@@ -1645,10 +1601,6 @@ static void mix_loop(double end)
 		}
 		pthread_rwlock_wrlock(&maplock);
 		op_count();
-		/* munmap, mremap: they cut remaptest handles */
-		cut = (op >= 680 && op < 740) || (op >= 860 && op < 890);
-		if (cut)
-			rt_cut(true);
 		if (op < 680)
 			op_mmap();
 		else if (op < 740)
@@ -1672,8 +1624,6 @@ static void mix_loop(double end)
 			peek_peer();
 		else if ((m = pick_map(true)))
 			peek_self(m);
-		if (cut)
-			rt_cut(false);
 		pthread_rwlock_unlock(&maplock);
 next:
 		if (++n % 8 == 0)
@@ -1749,7 +1699,6 @@ static void worker(int s)
 	case 1: /* unmap everything under the other threads' feet */
 		pthread_rwlock_wrlock(&maplock);
 		unpublish();
-		rt_cut(true);
 		for (int i = 0; i < MAXMAP; i++)
 			if (maps[i].used)
 				unmap_all(&maps[i]);
@@ -2238,9 +2187,8 @@ int main(int argc, char **argv)
 			       (unsigned long)ds->yank_zero,
 			       (unsigned long)ds->yank_segv);
 		if (devs[d].kind == RT_BACKING)
-			printf("# %s: %lu remaps (%lu refused during a cut; the trash page %s); %lu reads raced a remap; %lu SIGSEGV on nothing\n",
+			printf("# %s: %lu remaps (the trash page %s); %lu reads raced a remap; %lu SIGSEGV on nothing\n",
 			       devs[d].name, (unsigned long)ds->remaps,
-			       (unsigned long)ds->remap_refused,
 			       sh->trash_known ? "known" : "unknown: any value",
 			       (unsigned long)ds->remap_raced,
 			       (unsigned long)ds->remap_segv);
