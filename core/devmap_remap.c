@@ -28,29 +28,51 @@ struct dm_remap {
  * concurrent head unmap cannot shift it meanwhile); on success every
  * translation of the handle is removed first.  Returns DDI_SUCCESS or
  * DDI_FAILURE with nothing changed.
+ *
+ * While a cut of @h is under way (dm_unmap_part), the driver may remap it
+ * before its devmap_unmap(9E) heard of the cut, with the offset and length
+ * of the whole handle, or after, with those of the survivor, shorter than
+ * the handle still is: such a remap covers the survivor only, and its
+ * offset is made the whole handle's, which the cut then moves on.  A
+ * remap of the whole handle reaches the part above a hole too (marked
+ * here, done by dm_unmap_part), which the driver cannot know yet.
  */
 static int dm_remap_commit(struct devmap_handle *h, struct dm_remap *r)
 {
 	struct devmap_handle *n = &r->n;
 	struct ddi_umem_cookie *old = NULL;
 	int ret = DDI_FAILURE;
+	size_t need, lo = 0;
 
 	if (!h)
 		return DDI_FAILURE;
 	dmh_mutex_enter(&h->dh_lock);
+	need = h->dh_len;
+	if (h->dh_cut_len && dm_round_up(r->len) < h->dh_len) {
+		need = h->dh_cut_len; /* the driver's view: the survivor */
+		lo = h->dh_cut_lo;
+	}
 	if (!(h->dh_flags & DM_DH_SETUP_DONE) ||
 	    !(h->dh_flags & DEVMAP_ALLOW_REMAP) ||
 	    (h->dh_prot & h->dh_orig_maxprot & r->maxprot) != h->dh_prot ||
-	    r->len > DM_LEN_MAX || dm_round_up(r->len) < h->dh_len)
+	    r->len > DM_LEN_MAX || dm_round_up(r->len) < need)
 		goto out;
 	if (n->dh_kind == DM_DH_UMEM &&
-	    h->dh_len > n->dh_cookie->size - (size_t)n->dh_roff)
+	    need > n->dh_cookie->size - (size_t)n->dh_roff)
 		goto out;
-	if (r->dip && !dm_range_ok(n->dh_roff, h->dh_len))
+	if (r->dip && !dm_range_ok(n->dh_roff, need))
 		goto out;
-	if (r->dip && dmh_devmem_pfn(r->dip, r->rnumber, n->dh_roff, h->dh_len,
-				     &n->dh_pfn))
+	if (r->dip &&
+	    dmh_devmem_pfn(r->dip, r->rnumber, n->dh_roff, need, &n->dh_pfn))
 		goto out;
+	if (lo) { /* the cut adds it back */
+		n->dh_roff -= (offset_t)lo;
+		if (n->dh_kind == DM_DH_DEVMEM)
+			n->dh_pfn -= lo >> PAGESHIFT;
+	} else if (h->dh_cut_len && need == h->dh_len) {
+		h->dh_cut_missed = true;
+	}
+	h->dh_remaps++;
 	dm_valid_set(h, 0, h->dh_len, false);
 	dmh_unload(h, 0, h->dh_len);
 	old = h->dh_cookie;

@@ -189,25 +189,103 @@ static void dm_revoke_survivors(struct devmap_handle *dhp, size_t lo, size_t hi)
 		dm_invalidate(dhp, (offset_t)hi, dhp->dh_len - hi, false);
 }
 
+/* A cut of @dhp begins: [lo, lo + len) survives (see dm_remap_commit). */
+static void dm_cut_begin(struct devmap_handle *dhp, size_t lo, size_t len)
+{
+	dmh_mutex_enter(&dhp->dh_lock);
+	dhp->dh_cut_lo = lo;
+	dhp->dh_cut_len = len;
+	dhp->dh_cut_missed = false;
+	dmh_mutex_exit(&dhp->dh_lock);
+}
+
+/*
+ * The driver has heard of the hole in @dhp and of @nd, the part above it
+ * (not yet in the segment: no fault reaches it).  If the driver remapped
+ * @dhp whole before (dh_cut_missed) and has not remapped @nd itself since
+ * it was split off (@nd_remaps), @nd takes @dhp's backing at its offset.
+ */
+static void dm_cut_follow(struct devmap_handle *dhp, struct devmap_handle *nd,
+			  uint_t nd_remaps)
+{
+	size_t delta = (size_t)(nd->dh_uoff - dhp->dh_uoff);
+	struct ddi_umem_cookie *cookie, *old;
+	enum dm_dh_kind kind;
+	enum dm_cache cache;
+	unsigned long pfn;
+	offset_t roff;
+	uint_t flags, maxprot;
+
+	dmh_mutex_enter(&dhp->dh_lock);
+	if (!dhp->dh_cut_missed) {
+		dmh_mutex_exit(&dhp->dh_lock);
+		return;
+	}
+	kind = dhp->dh_kind;
+	cache = dhp->dh_cache;
+	pfn = dhp->dh_pfn;
+	cookie = dhp->dh_cookie;
+	roff = dhp->dh_roff;
+	flags = dhp->dh_flags;
+	maxprot = dhp->dh_maxprot;
+	if (cookie)
+		dm_cookie_hold(cookie);
+	dmh_mutex_exit(&dhp->dh_lock);
+	old = cookie; /* unused if the driver remapped @nd itself */
+	dmh_mutex_enter(&nd->dh_lock);
+	if (nd->dh_remaps == nd_remaps) {
+		dm_valid_set(nd, 0, nd->dh_len, false);
+		old = nd->dh_cookie;
+		nd->dh_kind = kind;
+		nd->dh_cache = cache;
+		nd->dh_pfn = kind == DM_DH_DEVMEM ? pfn + (delta >> PAGESHIFT) :
+						    pfn;
+		nd->dh_cookie = cookie;
+		nd->dh_roff = roff + (offset_t)delta;
+		nd->dh_flags = (nd->dh_flags & ~DEVMAP_MAPPING_INVALID) |
+			       (flags & DEVMAP_MAPPING_INVALID);
+		nd->dh_maxprot = maxprot;
+		nd->dh_remaps++;
+	}
+	dmh_mutex_exit(&nd->dh_lock);
+	if (old)
+		dm_cookie_rele(old);
+}
+
+static void dm_cut_end(struct devmap_handle *dhp)
+{
+	dhp->dh_cut_lo = dhp->dh_cut_len = 0;
+	dhp->dh_cut_missed = false;
+}
+
 /*
  * Remove [addr, end) from one handle that it overlaps but does not cover.
  * Returns the handle that now follows @dhp's remaining part in the list.
+ * From the start of the cut to its end, a remap of @dhp by the driver
+ * (in the old view of the handle or in the new one) reaches what survives
+ * of it, the part above a hole included (dm_remap_commit).
  */
 static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 					   uintptr_t addr, uintptr_t end)
 {
 	uintptr_t hs = dhp->dh_uvaddr, he = hs + dhp->dh_len;
 	struct devmap_handle *nd;
+	uint_t nd_remaps = 0;
 
 	if (addr <= hs) { /* head */
 		dm_revoke_survivors(dhp, 0, end - hs);
+		dm_cut_begin(dhp, end - hs, he - end);
 		dm_unmap_cb(dhp, dhp->dh_uoff, end - hs, NULL, dhp);
 		dmh_mutex_enter(&dhp->dh_lock);
 		dm_handle_cut_head(dhp, end - hs);
+		dm_cut_end(dhp);
 		dmh_mutex_exit(&dhp->dh_lock);
 		return dhp->dh_next;
 	}
+	dm_cut_begin(dhp, 0, addr - hs);
 	nd = end < he ? dm_handle_clone(dhp, dhp->dh_seg) : NULL;
+	if (nd)
+		nd_remaps = nd->dh_remaps;
 	if (end < he && !nd) {
 		/* no spare (the host skipped dm_seg_may_split) and no memory:
 		 * the part above the hole goes too, leaving no translation */
@@ -225,6 +303,7 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 		dm_handle_cut_head(nd, end - hs);
 		dm_unmap_cb(dhp, dhp->dh_uoff + (offset_t)(addr - hs),
 			    end - addr, dhp, nd);
+		dm_cut_follow(dhp, nd, nd_remaps);
 		nd->dh_next = dhp->dh_next;
 		dhp->dh_next = nd;
 	} else { /* tail */
@@ -233,6 +312,7 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 	}
 	dmh_mutex_enter(&dhp->dh_lock);
 	dm_handle_cut_tail(dhp, addr - hs);
+	dm_cut_end(dhp);
 	dmh_mutex_exit(&dhp->dh_lock);
 	return nd ? nd->dh_next : dhp->dh_next;
 }

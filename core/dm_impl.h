@@ -117,6 +117,18 @@ struct devmap_handle {
 	unsigned long *dh_valid; /* valid bit per page */
 	unsigned long dh_valid_word; /* dh_valid when it fits a word */
 	size_t dh_valid_words; /* words allocated, 0 when inline */
+	/*
+	 * A cut under way (dm_unmap_part) while devmap_unmap(9E) tells the
+	 * driver: what survives is [dh_cut_lo, dh_cut_lo + dh_cut_len)
+	 * (dh_cut_len 0: no cut).  A remap meanwhile may come in the
+	 * driver's old view of the handle or its new one (see
+	 * dm_remap_commit); dh_cut_missed: one came in the old view, so the
+	 * part above a hole, which the driver did not know yet, follows it.
+	 * dh_remaps counts the remaps of the handle.  Under dh_lock.
+	 */
+	size_t dh_cut_lo, dh_cut_len;
+	bool dh_cut_missed;
+	uint_t dh_remaps;
 };
 
 /* Legacy ddi_mapdev(9F) state of a segment. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stress.sh -- owns: `make stress`, the randomized multi-process stress
 # (tests/kernel/stress_user.c) alone in a VM.  Builds devmap.ko and the
-# context drivers (dmtest, kmctx, xx) for the chosen kernel, the static
+# stress's drivers (dmtest, kmctx, xx, remaptest) for the chosen kernel, the static
 # stress program and an initramfs whose script only loads the modules and
 # runs the stress, boots it (scripts/vm/run.sh) and prints the guest's TAP.
 # Environment (make variables of the same names):
@@ -37,15 +37,15 @@ case $? in
 2) skip "missing packages (see above)" ;;
 *) fail "KERNEL must be stock, debug or a release of kernel.sh --list, not $flavour" ;;
 esac
-# devmap.ko and the context drivers (a subset of what vm-check.sh builds)
+# devmap.ko and the stress's drivers (a subset of what vm-check.sh builds)
 kdir=$("$repo/scripts/kmod.sh" "$flavour" "$build" "$repo/tests/kernel/dmtest.c" \
-	"$repo"/drivers/*.c 2>"$out/kmod.log") ||
+	"$repo/tests/kernel/remaptest.c" "$repo"/drivers/*.c 2>"$out/kmod.log") ||
 	{ cat "$out/kmod.log" >&2; fail "module build failed"; }
 gcc -static -O2 -Wall -Wextra -Werror -pthread -I"$repo/tests/kernel" -I"$repo/drivers" \
 	-o "$out/stress_user" "$repo/tests/kernel/stress_user.c" || fail "stress_user build failed"
 echo "-t $duration${SEED:+ -s $SEED}${WORKERS:+ -n $WORKERS}" >"$out/stress.conf"
 "$repo/scripts/vm/initramfs.sh" "$out/initramfs.cpio.gz" "$repo/tests/kernel/stress_guest.sh" \
-	"$kdir"/{devmap,dmtest,kmctx,xx}.ko "$out/stress_user" "$out/stress.conf" ||
+	"$kdir"/{devmap,dmtest,kmctx,xx,remaptest}.ko "$out/stress_user" "$out/stress.conf" ||
 	fail "initramfs build failed"
 # boot, the stress, its watchdog at the end (30 s), and slack for TCG
 args=(--kernel "$flavour" --timeout $((duration + 180)))

@@ -91,14 +91,17 @@ for t in counters trace hold rates owner switches denied; do
 	/opt/trace_user $t; check $? "trace_user $t"
 done
 rmmod dmtest; check $? "rmmod dmtest after the diagnostics"
-# The randomized stress on dmtest, kmctx and xx (arguments: /opt/stress.conf).
+# The randomized stress on dmtest, kmctx, xx and remaptest (arguments:
+# /opt/stress.conf).  remaptest is loaded afresh: its trash page unwritten.
 insmod /opt/dmtest.ko; check $? "insmod dmtest.ko again for the stress"
+insmod /opt/remaptest.ko; check $? "insmod remaptest.ko again for the stress"
 # shellcheck disable=SC2046 # the arguments are words
 { /opt/stress_user -T $((n + 1)) $(cat /opt/stress.conf 2>/dev/null); echo $? >/tmp/stress.rc; } |
 	tee /tmp/stress.tap
 n=$((n + $(grep -cE '^(not )?ok ' /tmp/stress.tap)))
 [ "$(cat /tmp/stress.rc)" = 0 ]; check $? "stress_user exited 0"
 rmmod dmtest; check $? "rmmod dmtest after the stress"
+rmmod remaptest; check $? "rmmod remaptest after the stress"
 for m in xx kmctx mregion mdlegacy; do
 	rmmod $m; check $? "rmmod $m"
 done

@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "remaptest.h"
 #include "ktap.h"
@@ -265,6 +266,64 @@ static void test_partial(volatile uint8_t *m)
 	munmap((void *)(h + 101 * P), (RT_PAGES - 101) * P);
 }
 
+/*
+ * A remap racing a cut of its handle (found by the stress): a thread
+ * munmaps part of a mapping while the driver's devmap_unmap(9E) waits
+ * (RT_UNMAP_DELAY), and the process moves itself onto nothing meanwhile.
+ * Before the driver hears of the cut (@wait_ms > 0) devmap has already
+ * split off the survivor above a hole, which the driver cannot reach yet;
+ * after it (< 0) the driver's offsets are the cut handle's and devmap's
+ * not yet.  Either way the remap must succeed and leave no survivor
+ * readable.
+ */
+static struct {
+	volatile uint8_t *va;
+	size_t len;
+} cut;
+
+static void *cut_run(void *arg)
+{
+	(void)arg;
+	munmap((void *)cut.va, cut.len);
+	return NULL;
+}
+
+static void test_cut_race(int wait_ms, int from, int to, const char *what)
+{
+	volatile uint8_t *h = map_at(0, RT_LEN);
+	struct timespec ts = { 0, (long)(wait_ms < 0 ? -wait_ms : wait_ms) *
+					  500000L };
+	pthread_t t;
+	int readable = 0, e;
+	char name[160];
+
+	if (!ok(h != NULL, "cut race: a mapping"))
+		return;
+	is(wrong(h, RT_FILL_A), 0, "cut race: it reads A");
+	cut.va = h + (size_t)from * P;
+	cut.len = (size_t)(to - from) * P;
+	ioctl(fd, RT_UNMAP_DELAY, wait_ms);
+	if (pthread_create(&t, NULL, cut_run, NULL))
+		return (void)ok(0, "cut race: a thread");
+	nanosleep(&ts, NULL); /* half the wait: inside it */
+	e = remap_self(RT_TO_INVALID);
+	pthread_join(t, NULL);
+	snprintf(
+		name, sizeof(name),
+		"cut race (%s): the remap onto nothing during the cut succeeds",
+		what);
+	is(e, 0, name);
+	for (int pg = 0; pg < RT_PAGES; pg++)
+		readable += (pg < from || pg >= to) && !read_signal(h + pg * P);
+	snprintf(
+		name, sizeof(name),
+		"cut race (%s): no page left readable after the remap onto nothing",
+		what);
+	is(readable, 0, name);
+	remap_self(RT_TO_A);
+	munmap((void *)h, RT_LEN);
+}
+
 /* A thread reads on all along; after each remap returns it must see it. */
 #define RACE_ROUNDS 300
 
@@ -365,6 +424,14 @@ int main(void)
 	test_fork(m);
 	test_partial(m);
 	test_race(m);
+	ok(!munmap((void *)m, RT_LEN), "munmap");
+	/* alone: another mapping's handles would be moved too */
+	test_cut_race(200, 100, 101, "a hole, before the driver hears of it");
+	test_cut_race(-200, 100, 101, "a hole, after the driver heard of it");
+	test_cut_race(-200, 0, 1, "the head, after the driver heard of it");
+	test_cut_race(-200, RT_PAGES - 1, RT_PAGES,
+		      "the tail, after the driver heard of it");
+	m = map_at(0, RT_LEN);
 	is(wrong(m, RT_FILL_A), 0, "the first mapping reads A at the end");
 	ok(!munmap((void *)m, RT_LEN), "munmap");
 	close(fd);

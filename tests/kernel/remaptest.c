@@ -19,7 +19,7 @@
 #include "remaptest.h"
 #include "kpresent.h"
 
-#define RT_MAPS 64
+#define RT_MAPS 512 /* the stress: workers, pieces, fork children */
 #define RT_PROT (PROT_READ | PROT_WRITE | PROT_USER)
 
 /* One handle: device offset @uoff, @len bytes, backing offset @roff. */
@@ -38,6 +38,7 @@ static struct rt_state {
 	 * (B's) */
 	ddi_umem_cookie_t cookie[RT_TO_COUNT];
 	struct rt_map maps[RT_MAPS];
+	int unmap_delay; /* ms, see RT_UNMAP_DELAY; the next unmap only */
 } * rt;
 
 /* A free record (lock held), or NULL. */
@@ -90,9 +91,12 @@ static void rt_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 {
 	struct rt_map *m = pvtp, old;
 	offset_t end;
+	int wait = xchg(&rt->unmap_delay, 0);
 
 	if (!m)
 		return; /* a survivor forgotten */
+	if (wait > 0)
+		delay(drv_usectohz((clock_t)wait * 1000));
 	mutex_enter(&rt->lock);
 	old = *m;
 	end = old.uoff + (offset_t)old.len;
@@ -108,6 +112,8 @@ static void rt_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 					(size_t)(end - start));
 	}
 	mutex_exit(&rt->lock);
+	if (wait < 0)
+		delay(drv_usectohz((clock_t)-wait * 1000));
 }
 
 static struct devmap_callback_ctl rt_callbacks = {
@@ -187,6 +193,9 @@ static int rt_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		if (ddi_copyin((void *)arg, &r, sizeof(r), mode))
 			return EFAULT;
 		return rt_remap(&r);
+	case RT_UNMAP_DELAY:
+		WRITE_ONCE(rt->unmap_delay, (int)arg);
+		return 0;
 	case RT_PRESENT:
 		if (ddi_copyin((void *)arg, &pr, sizeof(pr), mode))
 			return EFAULT;

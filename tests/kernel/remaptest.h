@@ -47,5 +47,13 @@ struct rt_remap {
 #define RT_REMAP (RT_IOC | 1) /* struct rt_remap in */
 /* struct dmt_present in/out: DMT_PRESENT_HUGE, DMT_PRESENT_PAGE, 0 */
 #define RT_PRESENT (RT_IOC | 2)
+/*
+ * The next devmap_unmap(9E) waits (arg) milliseconds before it takes the
+ * driver's lock (arg > 0: devmap has split the handle, the driver does not
+ * know the survivor yet) or after it let it go (arg < 0: the driver knows
+ * the cut, devmap has not made it yet): a window for a remap to race the
+ * cut in.  0: no wait.
+ */
+#define RT_UNMAP_DELAY (RT_IOC | 3)
 
 #endif /* _REMAPTEST_H */

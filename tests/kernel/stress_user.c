@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /*
  * stress_user: a randomized multi-process stress of the devmap context
- * devices (dmtest, kmctx, xx).  Prints TAP.
+ * devices (dmtest, kmctx, xx) and of remaps of live mappings (remaptest).
+ * Prints TAP.
  *
- *   stress_user [-s SEED] [-t SECONDS] [-n WORKERS] [-d dmtest,kmctx,xx]
+ *   stress_user [-s SEED] [-t SECONDS] [-n WORKERS]
+ *               [-d dmtest,kmctx,xx,remaptest]
  *               [-w WATCHDOG_SECONDS] [-T FIRST_TAP_NUMBER]
  *
  * Design.  A supervisor forks N >= 8 workers (slot i uses device i mod the
@@ -45,8 +47,44 @@
  * process_vm_readv (must fail with EFAULT: GUP refuses VM_IO|VM_PFNMAP),
  * and its own page through /proc/self/mem, reading and writing.
  *
- * Failures: a foreign read; an operation failing with an errno it may not
- * give; a process dying of a signal nobody sent; a worker thread making no
+ * Held contexts.  The supervisor draws the context hold of dmtest and
+ * kmctx (0 to 3 ticks; it applies to new mappings) every second, so
+ * faults wait for a held context in every run (the summary counts them
+ * from devmap's debugfs file).  A worker with more than one thread now
+ * and then yanks a mapping from under them: it takes the mapping out of
+ * the book, arms it, and the other threads touch its context page (a
+ * fault that may wait for the hold, the mmap_lock dropped) while the main
+ * thread munmaps it, maps anonymous memory or a new mapping of the device
+ * over it (MAP_FIXED), or exits.  A touch must read the mapping's
+ * signature, zeros (what was put there) or raise SIGSEGV (unmapped).
+ *
+ * remaptest.  A worker maps the 2 MiB window (MAXPG pieces of 256 KiB
+ * stand for pages in the operations above) and runs the same mix, minus
+ * the signatures: page i of backing A reads RT_FILL_A + i in every byte,
+ * of B RT_FILL_B + i, the trash page what the supervisor saw there at the
+ * start (moved onto it itself; nobody writes it), and a mapping moved
+ * onto nothing must raise SIGSEGV.  Any thread of a remaptest worker or
+ * of its fork children moves every handle of a remaptest worker (itself
+ * or another) onto A, B, the trash page or nothing (RT_REMAP).  Each
+ * worker's state is in shared memory under a robust process-shared
+ * mutex: the backing, and a generation that is odd while a remap is in
+ * flight.  A read checks when the generation was even and the same
+ * before and after it: it was issued after the remap's ioctl returned and
+ * must show that backing (no stale translation); a read that raced a
+ * remap proves nothing.  The same goes for reads of a peer through
+ * /proc/PID/mem.  Writes write what is there (A or B's pattern) under the
+ * mutex, so no remap moves the mapping meanwhile and no backing changes;
+ * a write to a mapping moved onto nothing must raise SIGSEGV.  A new
+ * mapping is on A: the worker maps under its mutex and moves everything
+ * back onto its backing.  A fork is made under the mutex, so the child's
+ * handles (never moved: remaptest records them without a process) stay on
+ * the parent's backing.  Remaps race the worker's own munmap and mremap
+ * of its handles too: the remap must reach every survivor.
+ *
+ * Failures: a foreign read (remaptest: a read after a remap that shows
+ * another backing, or data where there is none); an operation failing
+ * with an errno it may not give (remaptest: any failed remap); a process
+ * dying of a signal nobody sent; a worker thread making no
  * progress for the watchdog period (hang; then SysRq-w dumps the blocked
  * tasks); a process that cannot be reaped at the end.  Kernel reports
  * (KASAN, lockdep, WARNING...) are caught by the VM harness on the
@@ -83,6 +121,7 @@
 #include <unistd.h>
 #include "dmtest.h"
 #include "kmctx.h"
+#include "remaptest.h"
 #include "xx.h"
 
 #ifndef MADV_POPULATE_READ
@@ -92,7 +131,8 @@
 
 #define PG 4096
 #define WORDS (PG / 8)
-#define MAXDEV 3
+#define MAXDEV 4
+#define RTDEV 3 /* remaptest's index in devs[] */
 #define MAXSLOT 64
 #define MAXTHR 3
 #define MAXMAP 4
@@ -103,7 +143,11 @@
 #define K 0x9e3779b97f4a7c15ULL
 #define RW (PROT_READ | PROT_WRITE)
 
-enum kind { PAGE_CTX, XX_REGS };
+enum kind { PAGE_CTX, XX_REGS, RT_BACKING };
+
+/* remaptest: its 2 MiB window in MAXPG pieces ("pages" of the stress) */
+#define RT_UNIT ((long)RT_LEN / MAXPG)
+#define RT_UNIT_PAGES ((int)(RT_UNIT / PG))
 
 static struct dev {
 	const char *name, *path;
@@ -111,17 +155,37 @@ static struct dev {
 	int ctxpg; /* the context page in a mapping */
 	bool fixed; /* every mapping has exactly npg pages */
 	enum kind kind;
+	long unit; /* bytes of one of its pages */
 } devs[MAXDEV] = {
-	{ "dmtest", "/dev/dmtest0", DMT_PAGES, 0, false, PAGE_CTX },
-	{ "kmctx", "/dev/kmctx0", KM_SIZE / PG, KM_CTX_OFF / PG, true,
-	  PAGE_CTX },
-	{ "xx", "/dev/xx0", 1, 0, true, XX_REGS },
+	{ "dmtest", "/dev/dmtest0", DMT_PAGES, 0, false, PAGE_CTX, PG },
+	{ "kmctx", "/dev/kmctx0", KM_SIZE / PG, KM_CTX_OFF / PG, true, PAGE_CTX,
+	  PG },
+	{ "xx", "/dev/xx0", 1, 0, true, XX_REGS, PG },
+	{ "remaptest", "/dev/remaptest0", MAXPG, 0, true, RT_BACKING, RT_UNIT },
 };
 
 struct devstat {
 	atomic_ulong ops, checks, foreign, errors, forks, kids_killed, kills,
 		exits, maps, partial, mremap_moved, mremap_refused, pmem_ok,
 		pmem_eio, pmem_raced, vmr_efault, vmr_nosys, segv;
+	/* remaptest */
+	atomic_ulong remaps, remap_raced, remap_segv;
+	/* a fault on a mapping being unmapped: what the touches found */
+	atomic_ulong yanks, yank_sig, yank_zero, yank_segv;
+};
+
+/*
+ * remaptest: where the handles of a slot's worker are.  The mutex
+ * (robust: a holder may be killed) is held across every RT_REMAP of the
+ * worker, its mmap of the device, its fork, its writes to the device and
+ * every change of this state; @gen is odd while a remap is in flight and
+ * changes with every change of the state; @to is -1 when unknown.
+ */
+struct rtstate {
+	pthread_mutex_t mu;
+	int pid; /* the worker whose handles these are */
+	atomic_uint gen;
+	atomic_int to; /* enum rt_to */
 };
 
 struct slot {
@@ -151,6 +215,9 @@ struct shared {
 	} ids[NIDS];
 	struct slot slot[MAXSLOT];
 	struct devstat ds[MAXDEV + 1]; /* [MAXDEV]: not a device's */
+	struct rtstate rt[MAXSLOT];
+	bool trash_known;
+	uint8_t trash[PG]; /* what the trash page holds (nobody writes it) */
 	atomic_int nlog, lost;
 	struct logent log[NLOG];
 };
@@ -257,6 +324,38 @@ static uint32_t xx_val(uint32_t t, int r)
 	}
 }
 
+/* remaptest: what word @off of device page @pg holds on backing @to
+ * (false: any value will do) */
+static bool rt_want(int to, int pg, int off, uint64_t *want)
+{
+	uint8_t b;
+
+	switch (to) {
+	case RT_TO_A:
+		b = (uint8_t)(RT_FILL_A + pg);
+		break;
+	case RT_TO_B:
+		b = (uint8_t)(RT_FILL_B + pg);
+		break;
+	case RT_TO_TRASH:
+		if (!sh->trash_known)
+			return false;
+		memcpy(want, sh->trash + off, sizeof(*want));
+		return true;
+	default:
+		return false;
+	}
+	*want = b * 0x0101010101010101ULL;
+	return true;
+}
+
+static const char *rt_name(int to)
+{
+	static const char *const names[] = { "A", "B", "trash", "invalid" };
+
+	return to >= 0 && to <= RT_TO_INVALID ? names[to] : "unknown";
+}
+
 /* Whose signature is @v (seen at byte @off of a context page)? */
 static void whose(enum kind kind, uint64_t v, int off, char *buf, size_t n)
 {
@@ -264,6 +363,16 @@ static void whose(enum kind kind, uint64_t v, int off, char *buf, size_t n)
 	bool low32 = kind == XX_REGS;
 	uint32_t t = (uint32_t)v;
 
+	if (kind == RT_BACKING) {
+		/* @off is from the start of the device */
+		for (int to = RT_TO_A; to <= RT_TO_TRASH; to++)
+			if (rt_want(to, off / PG, off % PG, &id) && id == v) {
+				snprintf(buf, n, "backing %s's", rt_name(to));
+				return;
+			}
+		snprintf(buf, n, "no backing's");
+		return;
+	}
 	if (kind == PAGE_CTX) {
 		id = v ^ sh->salt ^ ((uint64_t)(off / 8 + 1) * K);
 	} else {
@@ -307,6 +416,7 @@ struct map {
 	int prot[MAXPG];
 	bool has_ctx; /* the context page is still mapped */
 	uint64_t id;
+	int rt_to; /* remaptest, a fork child: its backing (-1: unknown) */
 };
 
 static int me_slot, me_dev, me_depth; /* depth 1: a fork child */
@@ -316,10 +426,25 @@ static pthread_rwlock_t maplock = PTHREAD_RWLOCK_INITIALIZER;
 static __thread int me_thr;
 static __thread sigjmp_buf *volatile segv_jb;
 static volatile int quit;
+static int rt_fd = -1, rt_fork_to; /* remaptest */
+
+static void rt_write(struct map *m);
+static bool rt_check(struct map *m, const char *how);
+
+/* Page @p of @m (a device's page: D->unit bytes) and @n pages' length. */
+static char *pg_va(const struct map *m, int p)
+{
+	return m->va + (long)p * D->unit;
+}
+
+static size_t pg_len(int n)
+{
+	return (size_t)n * (size_t)D->unit;
+}
 
 static char *ctx_va(const struct map *m)
 {
-	return m->va + (long)D->ctxpg * PG;
+	return pg_va(m, D->ctxpg);
 }
 
 static bool pg_mapped(const struct map *m, int p)
@@ -366,7 +491,9 @@ static void sig_write(struct map *m)
 {
 	char *c = ctx_va(m);
 
-	if (D->kind == PAGE_CTX) {
+	if (D->kind == RT_BACKING) {
+		rt_write(m);
+	} else if (D->kind == PAGE_CTX) {
 		volatile uint64_t *w = (volatile uint64_t *)c;
 
 		for (int i = 0; i < WORDS; i++)
@@ -393,8 +520,190 @@ static void foreign(struct map *m, uint64_t want_id, int off, uint64_t seen,
 	       (unsigned long long)sh->seed, D->name, getpid(), me_slot,
 	       me_depth ? " (fork child)" : "", how,
 	       (unsigned long long)want_id, (void *)ctx_va(m), off,
-	       D->kind == PAGE_CTX ? 16 : 8, (unsigned long long)seen, who,
-	       D->kind == PAGE_CTX ? 16 : 8, (unsigned long long)want);
+	       D->kind == XX_REGS ? 8 : 16, (unsigned long long)seen, who,
+	       D->kind == XX_REGS ? 8 : 16, (unsigned long long)want);
+}
+
+/* ---- remaptest: backings moved under the readers ---- */
+
+/* Lock slot @s's remap state; a holder that died leaves it unknown. */
+static struct rtstate *rt_lock(int s)
+{
+	struct rtstate *r = &sh->rt[s];
+
+	if (pthread_mutex_lock(&r->mu) == EOWNERDEAD) {
+		atomic_store(&r->to, -1);
+		pthread_mutex_consistent(&r->mu);
+	}
+	return r;
+}
+
+/* Move every handle of @r's worker onto @to (lock held): 0 or errno. */
+static int rt_remap_locked(struct rtstate *r, int to)
+{
+	struct rt_remap a = { .pid = r->pid, .region = 0, .to = to };
+	unsigned int g = (atomic_load(&r->gen) + 1) | 1;
+	int e;
+
+	atomic_store(&r->gen, g); /* odd: in flight */
+	e = ioctl(rt_fd, RT_REMAP, &a) ? errno : 0;
+	if (!e)
+		atomic_store(&r->to, to);
+	else if (e != ESRCH) /* ESRCH: it maps nothing now */
+		atomic_store(&r->to, -1);
+	atomic_store(&r->gen, g + 1);
+	return e;
+}
+
+/* The worker of a remaptest slot (its own 1 time in 3, when it is one)
+ * moves onto A, B, the trash page or nothing. */
+static void op_remap(void)
+{
+	static const int tos[10] = { RT_TO_A,	   RT_TO_A,	RT_TO_A,
+				     RT_TO_B,	   RT_TO_B,	RT_TO_B,
+				     RT_TO_TRASH,  RT_TO_TRASH, RT_TO_INVALID,
+				     RT_TO_INVALID };
+	int s = me_slot, to = tos[rnd(10)], e, tries = 0;
+	struct rtstate *r;
+
+	while ((me_depth || rnd(3)) && tries++ < 8) {
+		s = (int)rnd((unsigned int)nslot);
+		if (sh->slot[s].dev == RTDEV)
+			break;
+		s = me_slot;
+	}
+	op_count();
+	r = rt_lock(s);
+	e = r->pid ? rt_remap_locked(r, to) : ESRCH;
+	pthread_mutex_unlock(&r->mu);
+	if (!e)
+		atomic_fetch_add(&sh->ds[me_dev].remaps, 1);
+	else if (e != ESRCH)
+		report(me_dev, false,
+		       "seed=%llu remaptest: RT_REMAP of slot %d onto %s: %s",
+		       (unsigned long long)sh->seed, s, rt_name(to),
+		       strerror(e));
+}
+
+/* Where @m's handles are, as of generation *@g (a fork child's never move). */
+static int rt_where(const struct map *m, unsigned int *g)
+{
+	if (me_depth) {
+		*g = 0;
+		return m->rt_to;
+	}
+	*g = atomic_load(&sh->rt[me_slot].gen);
+	return atomic_load(&sh->rt[me_slot].to);
+}
+
+/* Did no remap start or end since rt_where() gave @g (and @to is known)? */
+static bool rt_settled(unsigned int g, int to)
+{
+	atomic_thread_fence(memory_order_acquire);
+	return to >= 0 &&
+	       (me_depth ||
+		(!(g & 1) && atomic_load(&sh->rt[me_slot].gen) == g));
+}
+
+/* A random word of a mapped piece of @m: device page *pg, offset *off. */
+static volatile uint64_t *rt_word(const struct map *m, bool writable, int *pg,
+				  int *off)
+{
+	int p = (int)rnd((unsigned int)m->npg);
+
+	if (!pg_mapped(m, p) || (writable && !(m->prot[p] & PROT_WRITE)))
+		return NULL;
+	*pg = p * RT_UNIT_PAGES + (int)rnd(RT_UNIT_PAGES);
+	*off = (int)rnd(WORDS) * 8;
+	return (volatile uint64_t *)(m->va + (long)*pg * PG + *off);
+}
+
+/*
+ * Read a word of @m: after a remap onto X has returned (the remap state
+ * shows it settled before and after the read), it must be X's pattern,
+ * or SIGSEGV for nothing; a read that raced a remap proves nothing.
+ */
+static bool rt_check(struct map *m, const char *how)
+{
+	int pg, off, to;
+	volatile uint64_t *w = rt_word(m, false, &pg, &off);
+	uint64_t v = 0, want = 0;
+	unsigned int g;
+	sigjmp_buf jb;
+	bool segv = false;
+	char what[96];
+
+	if (!w)
+		return true;
+	atomic_fetch_add(&sh->ds[me_dev].checks, 1);
+	to = rt_where(m, &g);
+	if (sigsetjmp(jb, 1) == 0) {
+		segv_jb = &jb;
+		v = *w;
+	} else {
+		segv = true;
+	}
+	segv_jb = NULL;
+	if (!rt_settled(g, to)) {
+		atomic_fetch_add(&sh->ds[me_dev].remap_raced, 1);
+		return true;
+	}
+	snprintf(what, sizeof(what), "%s, on backing %s (remap generation %u)",
+		 how, rt_name(to), g);
+	if (to == RT_TO_INVALID && segv) {
+		atomic_fetch_add(&sh->ds[me_dev].remap_segv, 1);
+		return true;
+	}
+	if (segv || to == RT_TO_INVALID) {
+		report(me_dev, to == RT_TO_INVALID,
+		       "%s seed=%llu remaptest: pid %d slot %d%s %s: device page %d at %p %s",
+		       segv ? "SIGSEGV" : "STALE READ",
+		       (unsigned long long)sh->seed, getpid(), me_slot,
+		       me_depth ? " (fork child)" : "", what, pg, (void *)w,
+		       segv ? "raised SIGSEGV" : "was read: want SIGSEGV");
+		return false;
+	}
+	if (rt_want(to, pg, off, &want) && v != want) {
+		foreign(m, m->id, pg * PG + off, v, want, what);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Write a word of @m with what it holds already (A or B; nothing is
+ * written to the trash page), under the remap lock so no remap moves the
+ * mapping meanwhile; moved onto nothing, the write must raise SIGSEGV.
+ */
+static void rt_write(struct map *m)
+{
+	int pg, off, to;
+	volatile uint64_t *w = rt_word(m, true, &pg, &off);
+	struct rtstate *r = NULL;
+	uint64_t want;
+	sigjmp_buf jb;
+
+	if (!w)
+		return;
+	if (!me_depth)
+		r = rt_lock(me_slot);
+	to = r ? atomic_load(&r->to) : m->rt_to;
+	if ((to == RT_TO_A || to == RT_TO_B) && rt_want(to, pg, off, &want)) {
+		*w = want;
+	} else if (to == RT_TO_INVALID) {
+		if (sigsetjmp(jb, 1) == 0) {
+			segv_jb = &jb;
+			*w = 0;
+			segv_jb = NULL;
+			report(me_dev, true,
+			       "STALE WRITE seed=%llu remaptest: pid %d slot %d%s: a write to device page %d at %p, moved onto nothing, did not fault",
+			       (unsigned long long)sh->seed, getpid(), me_slot,
+			       me_depth ? " (fork child)" : "", pg, (void *)w);
+		}
+		segv_jb = NULL;
+	}
+	if (r)
+		pthread_mutex_unlock(&r->mu);
 }
 
 /* Does the context page of @m hold @id's signature?  Reports if not. */
@@ -402,6 +711,8 @@ static bool sig_check(struct map *m, uint64_t id, const char *how)
 {
 	char *c = ctx_va(m);
 
+	if (D->kind == RT_BACKING)
+		return rt_check(m, how);
 	atomic_fetch_add(&sh->ds[me_dev].checks, 1);
 	if (D->kind == PAGE_CTX) {
 		volatile uint64_t *w = (volatile uint64_t *)c;
@@ -439,6 +750,7 @@ static bool sig_check(struct map *m, uint64_t id, const char *how)
 
 /* ---- /proc/PID/mem and process_vm_readv ---- */
 
+/* What to read of a published page: its offset, and the length. */
 static int read_len(int *off)
 {
 	if (D->kind == XX_REGS) {
@@ -446,13 +758,24 @@ static int read_len(int *off)
 		return 4;
 	}
 	*off = (int)rnd(WORDS) * 8;
+	if (D->kind == RT_BACKING) /* any page of the first piece */
+		*off += (int)rnd(RT_UNIT_PAGES) * PG;
 	return 8;
 }
 
-static uint64_t expect_at(uint64_t id, int off)
+/*
+ * May @v be read at @off of a mapping with signature @id (remaptest: on
+ * backing @to)?  *want: what it should have been.
+ */
+static bool value_ok(uint64_t id, int to, int off, uint64_t v, uint64_t *want)
 {
-	return D->kind == XX_REGS ? (uint64_t)(tag(id) ^ 0x11111111) :
-				    word(id, off / 8);
+	*want = 0;
+	if (D->kind == RT_BACKING) /* nothing may be read of nothing */
+		return to != RT_TO_INVALID &&
+		       (!rt_want(to, off / PG, off % PG, want) || v == *want);
+	*want = D->kind == XX_REGS ? (uint64_t)(tag(id) ^ 0x11111111) :
+				     word(id, off / 8);
+	return v == *want;
 }
 
 static ssize_t pmem(pid_t pid, bool write, unsigned long va, void *buf,
@@ -482,8 +805,11 @@ static void peek_peer(void)
 	unsigned int seq = atomic_load(&sl->seq);
 	pid_t pid = atomic_load(&sl->pid);
 	unsigned long va = atomic_load(&sl->pub_va);
-	uint64_t id = atomic_load(&sl->pub_id), v = 0;
+	uint64_t id = atomic_load(&sl->pub_id), v = 0, want;
 	const struct dev *mine = D;
+	struct rtstate *rs = &sh->rt[s];
+	unsigned int g = atomic_load(&rs->gen);
+	int to = atomic_load(&rs->to);
 	struct iovec lio, rio;
 	ssize_t r;
 	int e;
@@ -494,22 +820,27 @@ static void peek_peer(void)
 	len = read_len(&off);
 	r = pmem(pid, false, va + (unsigned long)off, &v, (size_t)len);
 	e = errno;
-	if (atomic_load(&sl->seq) != seq || atomic_load(&sl->pid) != pid) {
+	atomic_thread_fence(memory_order_acquire);
+	if (atomic_load(&sl->seq) != seq || atomic_load(&sl->pid) != pid ||
+	    (D->kind == RT_BACKING &&
+	     ((g & 1) || to < 0 || atomic_load(&rs->gen) != g))) {
 		atomic_fetch_add(&sh->ds[me_dev].pmem_raced, 1);
 		return;
 	}
 	if (r == len) {
 		atomic_fetch_add(&sh->ds[me_dev].pmem_ok, 1);
-		if (v != expect_at(id, off)) {
+		if (!value_ok(id, to, off, v, &want)) {
 			char who[96];
 
 			whose(mine->kind, v, off, who, sizeof(who));
 			report(me_dev, true,
-			       "FOREIGN READ seed=%llu dev=%s: /proc/%d/mem (slot %d, id %llu) at %#lx offset 0x%x read by pid %d: saw %0*llx (%s), want %0*llx",
+			       "FOREIGN READ seed=%llu dev=%s: /proc/%d/mem (slot %d, id %llu%s%s) at %#lx offset 0x%x read by pid %d: saw %0*llx (%s), want %0*llx",
 			       (unsigned long long)sh->seed, mine->name, pid, s,
-			       (unsigned long long)id, va, off, getpid(),
-			       len * 2, (unsigned long long)v, who, len * 2,
-			       (unsigned long long)expect_at(id, off));
+			       (unsigned long long)id,
+			       D->kind == RT_BACKING ? ", on backing " : "",
+			       D->kind == RT_BACKING ? rt_name(to) : "", va,
+			       off, getpid(), len * 2, (unsigned long long)v,
+			       who, len * 2, (unsigned long long)want);
 		}
 	} else if (r == 0 ||
 		   (r < 0 && (e == EIO || e == ESRCH || e == ENOENT))) {
@@ -543,25 +874,32 @@ static void peek_peer(void)
 /* Own context page through /proc/self/mem and process_vm_readv. */
 static void peek_self(struct map *m)
 {
-	int off, len = read_len(&off);
+	int off, len = read_len(&off), to = -1;
 	unsigned long va = (unsigned long)ctx_va(m) + (unsigned long)off;
-	uint64_t v = 0, want = expect_at(m->id, off);
+	uint64_t v = 0, want;
 	struct iovec lio = { &v, (size_t)len },
 		     rio = { (void *)va, (size_t)len };
-	bool write = m->prot[D->ctxpg] & PROT_WRITE && rnd(2);
+	/* remaptest: read only (see rt_write) */
+	bool write = D->kind != RT_BACKING && m->prot[D->ctxpg] & PROT_WRITE &&
+		     rnd(2);
+	unsigned int g = 0;
 	ssize_t r;
 
 	op_count();
+	if (D->kind == RT_BACKING)
+		to = rt_where(m, &g);
 	if (write) {
 		/* xx: the DMA source register reads back what is written */
-		v = want;
+		value_ok(m->id, to, off, 0, &v);
 		r = pmem(getpid(), true, va, &v, (size_t)len);
 	} else {
 		r = pmem(getpid(), false, va, &v, (size_t)len);
 	}
-	if (r == len) {
+	if (D->kind == RT_BACKING && !rt_settled(g, to)) {
+		atomic_fetch_add(&sh->ds[me_dev].pmem_raced, 1);
+	} else if (r == len) {
 		atomic_fetch_add(&sh->ds[me_dev].pmem_ok, 1);
-		if (!write && v != want)
+		if (!write && !value_ok(m->id, to, off, v, &want))
 			foreign(m, m->id, off, v, want,
 				"read of /proc/self/mem");
 	} else if (r < 0 && errno == EIO) {
@@ -640,7 +978,7 @@ static void pages_gone(struct map *m, int a, int b)
 
 static void unmap_range(struct map *m, int a, int b)
 {
-	if (munmap(m->va + (long)a * PG, (size_t)(b - a) * PG)) {
+	if (munmap(pg_va(m, a), pg_len(b - a))) {
 		report(me_dev, false, "seed=%llu %s: munmap pages %d-%d: %s",
 		       (unsigned long long)sh->seed, D->name, a, b - 1,
 		       strerror(errno));
@@ -662,8 +1000,9 @@ static void op_mmap(void)
 {
 	struct map *m = NULL;
 	int npg = D->fixed ? D->npg : 1 + (int)rnd((unsigned int)D->npg);
-	int fd;
+	int fd, to = RT_TO_A, e;
 	void *va;
+	struct rtstate *r = NULL;
 
 	for (int i = 0; i < MAXMAP && !m; i++)
 		if (!maps[i].used)
@@ -674,8 +1013,8 @@ static void op_mmap(void)
 		unmap_all(m);
 	}
 	if (selftest == 2) {
-		va = mmap(NULL, (size_t)npg * PG, RW,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		va = mmap(NULL, pg_len(npg), RW, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
 		if (va == MAP_FAILED)
 			return;
 		goto mapped;
@@ -686,12 +1025,22 @@ static void op_mmap(void)
 		       (unsigned long long)sh->seed, D->path, strerror(errno));
 		return;
 	}
-	va = mmap(NULL, (size_t)npg * PG, RW, MAP_SHARED, fd, 0);
+	/* remaptest: a new handle is on A; the worker's others may not be */
+	if (D->kind == RT_BACKING && !me_depth)
+		r = rt_lock(me_slot);
+	va = mmap(NULL, pg_len(npg), RW, MAP_SHARED, fd, 0);
+	e = errno;
 	close(fd); /* the mapping keeps the file */
+	if (r && va != MAP_FAILED && (to = atomic_load(&r->to)) != RT_TO_A &&
+	    (e = rt_remap_locked(r, to < 0 ? RT_TO_A : to)))
+		report(me_dev, false,
+		       "seed=%llu remaptest: RT_REMAP of a new mapping onto %s: %s",
+		       (unsigned long long)sh->seed, rt_name(to), strerror(e));
+	if (r)
+		pthread_mutex_unlock(&r->mu);
 	if (va == MAP_FAILED) {
 		report(me_dev, false, "seed=%llu mmap %s, %d pages: %s",
-		       (unsigned long long)sh->seed, D->path, npg,
-		       strerror(errno));
+		       (unsigned long long)sh->seed, D->path, npg, strerror(e));
 		return;
 	}
 mapped:
@@ -700,7 +1049,8 @@ mapped:
 			   .npg = npg,
 			   .mapped = (1u << npg) - 1,
 			   .has_ctx = true,
-			   .id = new_id(me_slot) };
+			   .id = new_id(me_slot),
+			   .rt_to = RT_TO_A };
 	for (int p = 0; p < npg; p++)
 		m->prot[p] = RW;
 	atomic_fetch_add(&sh->ds[me_dev].maps, 1);
@@ -754,7 +1104,7 @@ static void op_mprotect(void)
 		return;
 	x = a + (int)rnd((unsigned int)(b - a));
 	y = x + 1 + (int)rnd((unsigned int)(b - x));
-	if (mprotect(m->va + (long)x * PG, (size_t)(y - x) * PG, prot)) {
+	if (mprotect(pg_va(m, x), pg_len(y - x), prot)) {
 		if (errno != ENOMEM)
 			report(me_dev, false, "seed=%llu %s: mprotect(%s): %s",
 			       (unsigned long long)sh->seed, D->name,
@@ -828,7 +1178,7 @@ static void op_madvise(void)
 	if (selftest == 2 &&
 	    (ad->advice == MADV_DONTNEED || ad->advice == MADV_WIPEONFORK))
 		return; /* they drop private anonymous contents */
-	if (!madvise(m->va + (long)a * PG, (size_t)(b - a) * PG, ad->advice)) {
+	if (!madvise(pg_va(m, a), pg_len(b - a), ad->advice)) {
 		if (ad->advice == MADV_DONTFORK)
 			for (int p = a; p < b; p++)
 				m->dontfork |= 1u << p;
@@ -855,8 +1205,8 @@ static void op_mremap(void)
 	if (!m)
 		return;
 	run_of(m, D->ctxpg, &a, &b);
-	old = m->va + (long)a * PG;
-	len = (size_t)(b - a) * PG;
+	old = pg_va(m, a);
+	len = pg_len(b - a);
 	unpublish();
 	if (what == 0) {
 		/* move onto a reservation, the whole run */
@@ -881,7 +1231,7 @@ static void op_mremap(void)
 		}
 		atomic_fetch_add(&sh->ds[me_dev].mremap_moved, 1);
 		if (m->mapped == (((1u << b) - 1) & ~((1u << a) - 1))) {
-			m->va = r - (long)a * PG; /* it all moved */
+			m->va = r - (long)a * D->unit; /* it all moved */
 		} else {
 			/* the run moved, the rest stayed: keep the run only */
 			unsigned int rest = m->mapped & ~(((1u << b) - 1) &
@@ -889,20 +1239,20 @@ static void op_mremap(void)
 
 			for (int p = 0; p < m->npg; p++)
 				if (rest >> p & 1)
-					munmap(m->va + (long)p * PG, PG);
+					munmap(pg_va(m, p), pg_len(1));
 			m->mapped &= ~rest;
-			m->va = r - (long)a * PG;
+			m->va = r - (long)a * D->unit;
 		}
 		sig_check(m, m->id, "after mremap moved the mapping");
 	} else if (what == 1) {
-		r = mremap(old, len, len + PG, 0);
+		r = mremap(old, len, len + pg_len(1), 0);
 		e = errno;
 		if (r != MAP_FAILED) {
 			if (!selftest)
 				report(me_dev, false,
 				       "seed=%llu %s: mremap grew a VM_DONTEXPAND mapping",
 				       (unsigned long long)sh->seed, D->name);
-			munmap(old + len, PG);
+			munmap(old + len, pg_len(1));
 		} else if (e == EFAULT || e == EINVAL || e == ENOMEM) {
 			atomic_fetch_add(&sh->ds[me_dev].mremap_refused, 1);
 		} else {
@@ -913,7 +1263,7 @@ static void op_mremap(void)
 	} else if (b - a >= 2) {
 		int keep = 1 + (int)rnd((unsigned int)(b - a - 1));
 
-		r = mremap(old, len, (size_t)keep * PG, 0);
+		r = mremap(old, len, pg_len(keep), 0);
 		e = errno;
 		if (r == old) {
 			pages_gone(m, a + keep, b);
@@ -1001,6 +1351,11 @@ static void child_main(pid_t parent)
 			m->used = false;
 			continue;
 		}
+		if (D->kind == RT_BACKING) {
+			/* nobody moves its handles: where the parent's were */
+			m->rt_to = rt_fork_to;
+			continue;
+		}
 		if (!pg_mapped(m, D->ctxpg))
 			m->has_ctx = false;
 		if (!m->has_ctx)
@@ -1008,7 +1363,7 @@ static void child_main(pid_t parent)
 		sig_check(m, m->id,
 			  "fork child: the copy of its parent's context");
 		if (!(m->prot[D->ctxpg] & PROT_WRITE)) {
-			if (mprotect(ctx_va(m), PG, RW)) {
+			if (mprotect(ctx_va(m), pg_len(1), RW)) {
 				report(me_dev, false,
 				       "seed=%llu %s: fork child: mprotect RW: %s",
 				       (unsigned long long)sh->seed, D->name,
@@ -1032,12 +1387,20 @@ static void op_fork(void)
 {
 	int i;
 	pid_t pid, parent = getpid();
+	struct rtstate *r = NULL;
 
 	for (i = 0; i < MAXKIDS && kids[i].pid; i++)
 		;
 	if (i == MAXKIDS || me_depth)
 		return;
+	/* remaptest: no remap between the copy of the handles and the child */
+	if (D->kind == RT_BACKING) {
+		r = rt_lock(me_slot);
+		rt_fork_to = atomic_load(&r->to);
+	}
 	pid = fork();
+	if (pid && r)
+		pthread_mutex_unlock(&r->mu);
 	if (pid < 0) {
 		if (errno != EAGAIN && errno != ENOMEM)
 			report(me_dev, false, "seed=%llu fork: %s",
@@ -1075,7 +1438,7 @@ static void touch_shared(struct map *m)
 	if (!pg_mapped(m, p) || (p == D->ctxpg && m->has_ctx))
 		return;
 	op_count();
-	w = (volatile uint64_t *)(m->va + (long)p * PG);
+	w = (volatile uint64_t *)pg_va(m, p);
 	if (!(m->prot[p] & PROT_WRITE)) {
 		(void)w[me_slot];
 		return;
@@ -1090,8 +1453,17 @@ static void touch_shared(struct map *m)
 
 static void check_one(bool rewrite)
 {
-	struct map *m = pick_map(true);
+	struct map *m = pick_map(D->kind != RT_BACKING);
 
+	if (D->kind == RT_BACKING) {
+		if (m) {
+			op_count();
+			if (rewrite)
+				rt_write(m);
+			rt_check(m, me_thr ? "check (second thread)" : "check");
+		}
+		return;
+	}
 	if (!m) {
 		if ((m = pick_map(false)) && D->kind == PAGE_CTX)
 			touch_shared(m);
@@ -1101,6 +1473,108 @@ static void check_one(bool rewrite)
 	if (rewrite && m->prot[D->ctxpg] & PROT_WRITE)
 		sig_write(m);
 	sig_check(m, m->id, me_thr ? "check (second thread)" : "check");
+}
+
+/*
+ * A fault waiting for a held context while its mapping goes.  The main
+ * thread takes a mapping's context run out of the book (nobody checks it
+ * any more), arms it, and the other threads touch its context page (a
+ * fault that waits when another process holds the context) while the
+ * main thread munmaps it, maps anonymous memory or a new mapping of the
+ * device over it (MAP_FIXED), or exits.  A touch reads the signature
+ * (before), zeros (a fresh context or anonymous memory, after) or raises
+ * SIGSEGV (unmapped); the main thread waits for every touch to end before
+ * it unmaps what it put there.
+ */
+static struct {
+	atomic_int armed, touching;
+	char *ctx; /* the context page */
+	uint64_t id;
+} yank;
+
+static void yank_touch(void)
+{
+	struct devstat *ds = &sh->ds[me_dev];
+	int i = (int)rnd(WORDS);
+	volatile uint64_t v;
+	sigjmp_buf jb;
+
+	atomic_fetch_add(&yank.touching, 1);
+	if (!atomic_load(&yank.armed))
+		goto out;
+	if (sigsetjmp(jb, 1) == 0) {
+		segv_jb = &jb;
+		v = ((volatile uint64_t *)yank.ctx)[i];
+		segv_jb = NULL;
+		if (v == word(yank.id, i)) {
+			atomic_fetch_add(&ds->yank_sig, 1);
+		} else if (v == 0) {
+			atomic_fetch_add(&ds->yank_zero, 1);
+		} else {
+			struct map m = { .va = yank.ctx - (long)D->ctxpg * PG };
+
+			foreign(&m, yank.id, i * 8, v, word(yank.id, i),
+				"a touch of a mapping being unmapped");
+		}
+	} else {
+		atomic_fetch_add(&ds->yank_segv, 1);
+	}
+	segv_jb = NULL;
+out:
+	atomic_fetch_sub(&yank.touching, 1);
+}
+
+static void op_yank(void)
+{
+	struct map *m;
+	int a, b, how = (int)rnd(8), fd;
+	char *run;
+	size_t len;
+	void *over = MAP_FAILED;
+
+	pthread_rwlock_wrlock(&maplock);
+	if (!(m = pick_map(true))) {
+		pthread_rwlock_unlock(&maplock);
+		return;
+	}
+	op_count();
+	atomic_fetch_add(&sh->ds[me_dev].yanks, 1);
+	unpublish();
+	run_of(m, D->ctxpg, &a, &b);
+	run = pg_va(m, a);
+	len = pg_len(b - a);
+	yank.ctx = ctx_va(m);
+	yank.id = m->id;
+	for (int p = 0; p < m->npg; p++) /* the rest goes now */
+		if (pg_mapped(m, p) && (p < a || p >= b))
+			unmap_range(m, p, p + 1);
+	m->used = false;
+	pthread_rwlock_unlock(&maplock);
+	atomic_store(&yank.armed, 1);
+	sleep_ms((int)rnd(3));
+	if (how == 0)
+		_exit(0); /* under the waiting faults */
+	if (how >= 5 && (!D->fixed || b - a == D->npg) &&
+	    (fd = open(D->path, O_RDWR)) >= 0) {
+		over = mmap(run, len, RW, MAP_SHARED | MAP_FIXED, fd, 0);
+		close(fd);
+	} else if (how >= 3) {
+		over = mmap(run, len, RW,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	}
+	if (over == MAP_FAILED && munmap(run, len))
+		report(me_dev, false,
+		       "seed=%llu %s: munmap of a yanked run: %s",
+		       (unsigned long long)sh->seed, D->name, strerror(errno));
+	sleep_ms((int)rnd(2)); /* touches of what is there now */
+	atomic_store(&yank.armed, 0);
+	while (atomic_load(&yank.touching))
+		sched_yield();
+	if (over != MAP_FAILED)
+		munmap(over, len);
+	pthread_rwlock_wrlock(&maplock);
+	publish();
+	pthread_rwlock_unlock(&maplock);
 }
 
 /* Main thread (and fork children): checks mixed with mutations. */
@@ -1118,6 +1592,11 @@ static void mix_loop(double end)
 			check_one(op < 100);
 			if (op % 16 == 0)
 				sched_yield();
+			goto next;
+		}
+		if (op >= 995 && D->kind == PAGE_CTX && !me_depth &&
+		    sh->slot[me_slot].nthr > 1) {
+			op_yank();
 			goto next;
 		}
 		pthread_rwlock_wrlock(&maplock);
@@ -1139,6 +1618,8 @@ static void mix_loop(double end)
 			op_fork();
 		else if (op < 923)
 			op_kill_kid();
+		else if (op < 950 && D->kind == RT_BACKING)
+			op_remap();
 		else if (op < 980)
 			peek_peer();
 		else if ((m = pick_map(true)))
@@ -1161,9 +1642,13 @@ static void *checker(void *arg)
 		struct map *m;
 
 		atomic_fetch_add(&sh->slot[me_slot].hb[me_thr], 1);
+		if (atomic_load(&yank.armed))
+			yank_touch();
 		pthread_rwlock_rdlock(&maplock);
 		if (op < 85)
 			check_one(op < 10);
+		else if (op < 89 && D->kind == RT_BACKING)
+			op_remap();
 		else if (op < 93)
 			peek_peer();
 		else if ((m = pick_map(true)))
@@ -1191,6 +1676,15 @@ static void worker(int s)
 	life = 1 + (double)rnd(8000) / 1000;
 	sigaction(SIGSEGV, &sa, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (D->kind == RT_BACKING) {
+		struct rtstate *r = rt_lock(s);
+
+		rt_fd = open(D->path, O_RDWR);
+		r->pid = getpid();
+		atomic_store(&r->to, RT_TO_A); /* it maps nothing yet */
+		atomic_store(&r->gen, (atomic_load(&r->gen) | 1) + 1);
+		pthread_mutex_unlock(&r->mu);
+	}
 	pthread_rwlock_wrlock(&maplock);
 	op_mmap();
 	pthread_rwlock_unlock(&maplock);
@@ -1382,17 +1876,75 @@ static unsigned long switches(int d, int fd)
 	case 1:
 		ioctl(fd, KM_SWITCHES, &n);
 		return n;
-	default:
+	case 2:
 		memset(&xs, 0, sizeof(xs));
 		ioctl(fd, XX_GET_STATS, &xs);
 		return xs.switches;
+	default: /* remaptest: no context */
+		return 0;
 	}
+}
+
+/* Faults of device @d that waited for a held context (devmap's debugfs
+ * counter file; 0 without debugfs). */
+static unsigned long fault_waits(int d)
+{
+	char path[96], line[128];
+	unsigned long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/devmap/%s0",
+		 devs[d].name);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "waits %lu", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* Set the context hold of dmtest and kmctx (new mappings get it). */
+static void set_hold(const int *fds, long ticks)
+{
+	if (fds[0] >= 0)
+		ioctl(fds[0], DMT_SET_HOLD, ticks);
+	if (fds[1] >= 0)
+		ioctl(fds[1], KM_SET_HOLD, ticks);
+}
+
+/* remaptest: what the trash page holds, seen through a mapping of the
+ * supervisor moved onto it (the stress never writes to it). */
+static void rt_learn_trash(int fd)
+{
+	struct rt_remap a = { .pid = getpid(), .region = 0, .to = RT_TO_TRASH };
+	char *va = mmap(NULL, RT_LEN, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (va == MAP_FAILED)
+		return;
+	if (!ioctl(fd, RT_REMAP, &a)) {
+		memcpy(sh->trash, va, PG);
+		sh->trash_known = true;
+	}
+	munmap(va, RT_LEN);
+}
+
+static void rt_init_locks(void)
+{
+	pthread_mutexattr_t ma;
+
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+	for (int s = 0; s < MAXSLOT; s++)
+		pthread_mutex_init(&sh->rt[s].mu, &ma);
+	pthread_mutexattr_destroy(&ma);
 }
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: stress_user [-s SEED] [-t SECONDS] [-n WORKERS] [-d dmtest,kmctx,xx] [-w WATCHDOG] [-T FIRST]\n");
+		"usage: stress_user [-s SEED] [-t SECONDS] [-n WORKERS] [-d dmtest,kmctx,xx,remaptest] [-w WATCHDOG] [-T FIRST]\n");
 	exit(64);
 }
 
@@ -1410,12 +1962,12 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 0, srng;
 	bool have_seed = false;
-	char devlist[64] = "dmtest,kmctx,xx", devarg[64] = "dmtest,kmctx,xx";
+	char devlist[64] = "dmtest,kmctx,xx,remaptest",
+	     devarg[64] = "dmtest,kmctx,xx,remaptest";
 	char *tok, *save;
 	int c, tap = 1, first_tap = 0, fds[MAXDEV], nprinted = 0;
-	unsigned long sw0[MAXDEV];
-	double end, t_end;
-	long hold_ticks;
+	unsigned long sw0[MAXDEV], waits0[MAXDEV];
+	double end, t_end, next_hold;
 	int remaining;
 
 	while ((c = getopt(argc, argv, "s:t:n:d:w:T:")) != -1) {
@@ -1497,13 +2049,20 @@ int main(int argc, char **argv)
 	srng = seed;
 	sh->salt = splitmix(&srng);
 	atomic_store(&sh->next_id, 1);
+	rt_init_locks();
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-	/* the devices: switch counters, and a random context hold */
+	/*
+	 * The devices: switch and wait counters; a context hold of 0 to 3
+	 * ticks (dmtest, kmctx), drawn again every second, so that faults
+	 * wait in every run (DMT_SET_HOLD and KM_SET_HOLD are device-wide
+	 * and apply to new mappings).
+	 */
 	rng = seed ^ 0x5eed;
 	splitmix(&rng);
-	hold_ticks = rnd(2) ? 0 : 1 + (long)rnd(2);
-	printf("# context hold: %ld ticks (dmtest, kmctx)\n", hold_ticks);
+	printf("# context hold: 0-3 ticks, drawn every second (dmtest, kmctx)\n");
+	for (int d = 0; d < MAXDEV; d++)
+		fds[d] = -1;
 	for (int i = 0; i < ndev; i++) {
 		int d = dev_idx[i];
 
@@ -1512,23 +2071,30 @@ int main(int argc, char **argv)
 			printf("# %s: %s\n", devs[d].path, strerror(errno));
 			continue;
 		}
-		if (d == 0) {
+		if (d == 0)
 			ioctl(fds[d], DMT_RESET, 0);
-			ioctl(fds[d], DMT_SET_HOLD, (long)hold_ticks);
-		} else if (d == 1) {
-			ioctl(fds[d], KM_SET_HOLD, (long)hold_ticks);
-		}
+		if (d == RTDEV && !selftest)
+			rt_learn_trash(fds[d]);
 		sw0[d] = switches(d, fds[d]);
+		waits0[d] = fault_waits(d);
 	}
 	for (int s = 0; s < nslot; s++) {
 		sh->slot[s].dev = dev_idx[s % ndev];
-		sh->slot[s].nthr = 1 + (s / ndev) % MAXTHR;
+		/* remaptest: a thread reads while another remaps */
+		sh->slot[s].nthr = sh->slot[s].dev == RTDEV ?
+					   2 + (s / ndev) % 2 :
+					   1 + (s / ndev) % MAXTHR;
 		if (fds[sh->slot[s].dev] >= 0)
 			spawn(s);
 	}
 
 	end = now() + duration;
+	next_hold = now();
 	while (now() < end) {
+		if (now() >= next_hold) {
+			set_hold(fds, (long)rnd(4));
+			next_hold = now() + 1;
+		}
 		sleep_ms(10 + (int)rnd(90));
 		reap(true);
 		watch();
@@ -1613,17 +2179,30 @@ int main(int argc, char **argv)
 		       (unsigned long)ds->pmem_raced,
 		       (unsigned long)ds->vmr_efault,
 		       (unsigned long)ds->vmr_nosys, (unsigned long)ds->segv);
+		if (devs[d].kind == PAGE_CTX)
+			printf("# %s: %lu fault waits for a held context; %lu mappings yanked under touching threads, whose touches read the signature %lu, zeros %lu, SIGSEGV %lu times\n",
+			       devs[d].name, fault_waits(d) - waits0[d],
+			       (unsigned long)ds->yanks,
+			       (unsigned long)ds->yank_sig,
+			       (unsigned long)ds->yank_zero,
+			       (unsigned long)ds->yank_segv);
+		if (devs[d].kind == RT_BACKING)
+			printf("# %s: %lu remaps (the trash page %s); %lu reads raced a remap; %lu SIGSEGV on nothing\n",
+			       devs[d].name, (unsigned long)ds->remaps,
+			       sh->trash_known ? "known" : "unknown: any value",
+			       (unsigned long)ds->remap_raced,
+			       (unsigned long)ds->remap_segv);
 		printf("%sok %d - stress %s: %lu ops, %lu switches, %lu foreign reads%s%s\n",
 		       bad ? "not " : "", tap++, devs[d].name,
 		       (unsigned long)ds->ops, sw, (unsigned long)ds->foreign,
 		       ds->errors ? ", other failures (see above)" : "",
 		       fds[d] < 0 ? " (cannot open the device)" : "");
 		failed |= bad;
-		if (d <= 1 && fds[d] >= 0)
-			ioctl(fds[d], d ? KM_SET_HOLD : DMT_SET_HOLD, 0L);
+	}
+	set_hold(fds, 0);
+	for (int d = 0; d < MAXDEV; d++)
 		if (fds[d] >= 0)
 			close(fds[d]);
-	}
 	{
 		struct devstat *ds = &sh->ds[MAXDEV];
 		bool bad = ds->errors != 0;
