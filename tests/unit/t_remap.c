@@ -191,6 +191,82 @@ static void test_umem_remap(void)
 	ddi_umem_free(ck);
 }
 
+/* The remap devmap_unmap(9E) makes of the handle being cut (cut_*). */
+static devmap_cookie_t cut_dhp;
+static ddi_umem_cookie_t cut_to;
+static offset_t cut_off;
+static size_t cut_len;
+static int cut_ret;
+
+static void cut_remap(void)
+{
+	cut_ret = devmap_umem_remap(cut_dhp, fx_dip, cut_to, cut_off, cut_len,
+				    PROT_ALL, 0, NULL);
+}
+
+/*
+ * A four-page mapping of A, cut by munmap of [@uoff, @uoff + @ulen) while
+ * devmap_unmap(9E) moves the handle onto B at @off for @len (the whole
+ * handle: the driver's view before it heard of the cut; the survivor's:
+ * after).  Returns the pages of the survivors that do not read B's page
+ * at their own offset, or -1 when the remap was refused.
+ */
+static int remap_during_cut(size_t uoff, size_t ulen, offset_t off,
+			    size_t len)
+{
+	ddi_umem_cookie_t a, b;
+	char *ka = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &a);
+	char *kb = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &b);
+	struct sim_proc *p = fx_begin(1);
+	int wrong = 0;
+	uintptr_t va;
+
+	for (int pg = 0; pg < 4; pg++) {
+		*(uint32_t *)(ka + pg * P) = 0xa0 + pg;
+		*(uint32_t *)(kb + pg * P) = 0xb0 + pg;
+	}
+	td.region[0] = (struct td_region){ .kind = TD_UMEM,
+					   .cookie = a,
+					   .len = 4 * P,
+					   .flags = DEVMAP_ALLOW_REMAP };
+	sim_mmap(p, TD_DEV, 0, 4 * P, RW, MAP_SHARED, &va);
+	for (int pg = 0; pg < 4; pg++)
+		sim_read32(p, va + pg * P, NULL); /* loaded: translations */
+	cut_dhp = td_nth('M', 0)->dhp;
+	cut_to = b;
+	cut_off = off;
+	cut_len = len;
+	cut_ret = -2;
+	td.unmap_hook = cut_remap;
+	sim_munmap(p, va + uoff, ulen);
+	td.unmap_hook = NULL;
+	for (size_t pg = 0; pg < 4; pg++)
+		if (pg * P < uoff || pg * P >= uoff + ulen)
+			wrong += sim_read32(p, va + pg * P, NULL) != 0xb0 + pg;
+	sim_exit(p);
+	ddi_umem_free(b);
+	ddi_umem_free(a);
+	return cut_ret == DDI_SUCCESS ? wrong : -1;
+}
+
+/*
+ * A remap racing a partial munmap: the core splits the handle before
+ * devmap_unmap(9E) and cuts it after, so the driver may remap it in
+ * either view.  Every survivor must end on the new backing at its own
+ * offset, and a remap with the survivor's length must not be refused.
+ */
+static void test_remap_during_cut(void)
+{
+	is(remap_during_cut(P, P, 0, 4 * P), 0,
+	   "cut: a hole; the whole handle remapped: both survivors follow");
+	is(remap_during_cut(2 * P, 2 * P, 0, 2 * P), 0,
+	   "cut: the tail; the survivor's length remapped: accepted, it follows");
+	is(remap_during_cut(0, P, P, 3 * P), 0,
+	   "cut: the head; the survivor remapped at its offset: it follows");
+	is(remap_during_cut(0, P, 0, 4 * P), 0,
+	   "cut: the head; the whole handle remapped: the survivor follows");
+}
+
 int main(void)
 {
 	fx_init();
@@ -198,5 +274,6 @@ int main(void)
 	test_devmem_remap();
 	test_remap_in_callbacks();
 	test_umem_remap();
+	test_remap_during_cut();
 	return fx_done();
 }
