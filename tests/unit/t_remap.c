@@ -211,8 +211,7 @@ static void cut_remap(void)
  * after).  Returns the pages of the survivors that do not read B's page
  * at their own offset, or -1 when the remap was refused.
  */
-static int remap_during_cut(size_t uoff, size_t ulen, offset_t off,
-			    size_t len)
+static int remap_during_cut(size_t uoff, size_t ulen, offset_t off, size_t len)
 {
 	ddi_umem_cookie_t a, b;
 	char *ka = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &a);
