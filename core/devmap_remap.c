@@ -34,13 +34,16 @@ struct dm_remap {
  * of the whole handle, or after, with those of the survivor, shorter than
  * the handle still is: such a remap covers the survivor only, and its
  * offset is made the whole handle's, which the cut then moves on.  A
- * remap of the whole handle reaches the part above a hole too (marked
- * here, done by dm_unmap_part), which the driver cannot know yet.
+ * remap of the whole handle reaches the part above a hole too, which the
+ * driver cannot know yet (until dm_unmap_part says it has heard of it);
+ * one of the survivor never does, its backing being checked for the
+ * survivor's length only.
  */
 static int dm_remap_commit(struct devmap_handle *h, struct dm_remap *r)
 {
 	struct devmap_handle *n = &r->n;
-	struct ddi_umem_cookie *old = NULL;
+	struct ddi_umem_cookie *old = NULL, *nd_old = NULL;
+	struct devmap_handle *nd;
 	int ret = DDI_FAILURE;
 	size_t need, lo = 0;
 
@@ -69,8 +72,6 @@ static int dm_remap_commit(struct devmap_handle *h, struct dm_remap *r)
 		n->dh_roff -= (offset_t)lo;
 		if (n->dh_kind == DM_DH_DEVMEM)
 			n->dh_pfn -= lo >> PAGESHIFT;
-	} else if (h->dh_cut_len && need == h->dh_len) {
-		h->dh_cut_missed = true;
 	}
 	h->dh_remaps++;
 	dm_valid_set(h, 0, h->dh_len, false);
@@ -84,9 +85,20 @@ static int dm_remap_commit(struct devmap_handle *h, struct dm_remap *r)
 	h->dh_flags = (h->dh_flags & ~DEVMAP_MAPPING_INVALID) |
 		      (n->dh_flags & DEVMAP_MAPPING_INVALID);
 	h->dh_maxprot = r->maxprot & h->dh_orig_maxprot;
+	/* the whole handle's view: the part above a hole follows (its
+	 * translations went with the unload above: h->dh_len still spans it) */
+	nd = h->dh_cut_nd;
+	if (nd && need == h->dh_len) {
+		dmh_mutex_enter(&nd->dh_lock);
+		if (nd->dh_remaps == h->dh_cut_nd_remaps)
+			nd_old = dm_backing_copy(nd, h);
+		dmh_mutex_exit(&nd->dh_lock);
+	}
 	ret = DDI_SUCCESS;
 out:
 	dmh_mutex_exit(&h->dh_lock);
+	if (nd_old)
+		dm_cookie_rele(nd_old);
 	/* the reference no handle holds any more: the old or the unused one */
 	if (ret != DDI_SUCCESS)
 		old = n->dh_cookie;

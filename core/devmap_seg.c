@@ -195,67 +195,14 @@ static void dm_cut_begin(struct devmap_handle *dhp, size_t lo, size_t len)
 	dmh_mutex_enter(&dhp->dh_lock);
 	dhp->dh_cut_lo = lo;
 	dhp->dh_cut_len = len;
-	dhp->dh_cut_missed = false;
+	dhp->dh_cut_nd = NULL;
 	dmh_mutex_exit(&dhp->dh_lock);
-}
-
-/*
- * The driver has heard of the hole in @dhp and of @nd, the part above it
- * (not yet in the segment: no fault reaches it).  If the driver remapped
- * @dhp whole before (dh_cut_missed) and has not remapped @nd itself since
- * it was split off (@nd_remaps), @nd takes @dhp's backing at its offset.
- */
-static void dm_cut_follow(struct devmap_handle *dhp, struct devmap_handle *nd,
-			  uint_t nd_remaps)
-{
-	size_t delta = (size_t)(nd->dh_uoff - dhp->dh_uoff);
-	struct ddi_umem_cookie *cookie, *old;
-	enum dm_dh_kind kind;
-	enum dm_cache cache;
-	unsigned long pfn;
-	offset_t roff;
-	uint_t flags, maxprot;
-
-	dmh_mutex_enter(&dhp->dh_lock);
-	if (!dhp->dh_cut_missed) {
-		dmh_mutex_exit(&dhp->dh_lock);
-		return;
-	}
-	kind = dhp->dh_kind;
-	cache = dhp->dh_cache;
-	pfn = dhp->dh_pfn;
-	cookie = dhp->dh_cookie;
-	roff = dhp->dh_roff;
-	flags = dhp->dh_flags;
-	maxprot = dhp->dh_maxprot;
-	if (cookie)
-		dm_cookie_hold(cookie);
-	dmh_mutex_exit(&dhp->dh_lock);
-	old = cookie; /* unused if the driver remapped @nd itself */
-	dmh_mutex_enter(&nd->dh_lock);
-	if (nd->dh_remaps == nd_remaps) {
-		dm_valid_set(nd, 0, nd->dh_len, false);
-		old = nd->dh_cookie;
-		nd->dh_kind = kind;
-		nd->dh_cache = cache;
-		nd->dh_pfn = kind == DM_DH_DEVMEM ? pfn + (delta >> PAGESHIFT) :
-						    pfn;
-		nd->dh_cookie = cookie;
-		nd->dh_roff = roff + (offset_t)delta;
-		nd->dh_flags = (nd->dh_flags & ~DEVMAP_MAPPING_INVALID) |
-			       (flags & DEVMAP_MAPPING_INVALID);
-		nd->dh_maxprot = maxprot;
-		nd->dh_remaps++;
-	}
-	dmh_mutex_exit(&nd->dh_lock);
-	if (old)
-		dm_cookie_rele(old);
 }
 
 static void dm_cut_end(struct devmap_handle *dhp)
 {
 	dhp->dh_cut_lo = dhp->dh_cut_len = 0;
-	dhp->dh_cut_missed = false;
+	dhp->dh_cut_nd = NULL;
 }
 
 /*
@@ -270,7 +217,7 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 {
 	uintptr_t hs = dhp->dh_uvaddr, he = hs + dhp->dh_len;
 	struct devmap_handle *nd;
-	uint_t nd_remaps = 0;
+	struct ddi_umem_cookie *old = NULL;
 
 	if (addr <= hs) { /* head */
 		dm_revoke_survivors(dhp, 0, end - hs);
@@ -284,8 +231,6 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 	}
 	dm_cut_begin(dhp, 0, addr - hs);
 	nd = end < he ? dm_handle_clone(dhp, dhp->dh_seg) : NULL;
-	if (nd)
-		nd_remaps = nd->dh_remaps;
 	if (end < he && !nd) {
 		/* no spare (the host skipped dm_seg_may_split) and no memory:
 		 * the part above the hole goes too, leaving no translation */
@@ -297,13 +242,24 @@ static struct devmap_handle *dm_unmap_part(struct devmap_handle *dhp,
 	}
 	dm_revoke_survivors(dhp, addr - hs, end - hs);
 	if (nd) { /* hole: nd is the part above it */
+		/* nd is private until the callback: a remap of the whole
+		 * handle since the clone is copied here, one from now on
+		 * reaches nd through dh_cut_nd */
 		dmh_mutex_enter(&dhp->dh_lock);
+		old = dm_backing_copy(nd, dhp);
 		dm_valid_copy(nd, dhp);
-		dmh_mutex_exit(&dhp->dh_lock);
 		dm_handle_cut_head(nd, end - hs);
+		dhp->dh_cut_nd = nd;
+		dhp->dh_cut_nd_remaps = nd->dh_remaps;
+		dmh_mutex_exit(&dhp->dh_lock);
+		if (old)
+			dm_cookie_rele(old);
 		dm_unmap_cb(dhp, dhp->dh_uoff + (offset_t)(addr - hs),
 			    end - addr, dhp, nd);
-		dm_cut_follow(dhp, nd, nd_remaps);
+		/* the driver has heard of nd: its remaps are the driver's */
+		dmh_mutex_enter(&dhp->dh_lock);
+		dhp->dh_cut_nd = NULL;
+		dmh_mutex_exit(&dhp->dh_lock);
 		nd->dh_next = dhp->dh_next;
 		dhp->dh_next = nd;
 	} else { /* tail */

@@ -126,6 +126,34 @@ void dm_valid_copy(struct devmap_handle *dst, const struct devmap_handle *src)
 		dst->dh_valid[w] = src->dh_valid[w];
 }
 
+/*
+ * Give @dst the backing of @src at @dst's own offset (@dst lies at or above
+ * @src's start, both locked or @dst private), with no valid translation.
+ * Returns the cookie reference @dst no longer holds, to release once no
+ * dh_lock is held, or NULL.
+ */
+struct ddi_umem_cookie *dm_backing_copy(struct devmap_handle *dst,
+					const struct devmap_handle *src)
+{
+	size_t delta = (size_t)(dst->dh_uoff - src->dh_uoff);
+	struct ddi_umem_cookie *old = dst->dh_cookie;
+
+	dm_valid_set(dst, 0, dst->dh_len, false);
+	dst->dh_kind = src->dh_kind;
+	dst->dh_cache = src->dh_cache;
+	dst->dh_pfn = src->dh_kind == DM_DH_DEVMEM ?
+			      src->dh_pfn + (delta >> PAGESHIFT) :
+			      src->dh_pfn;
+	dst->dh_cookie = src->dh_cookie;
+	if (dst->dh_cookie)
+		dm_cookie_hold(dst->dh_cookie);
+	dst->dh_roff = src->dh_roff + (offset_t)delta;
+	dst->dh_flags = (dst->dh_flags & ~DEVMAP_MAPPING_INVALID) |
+			(src->dh_flags & DEVMAP_MAPPING_INVALID);
+	dst->dh_maxprot = src->dh_maxprot;
+	return old;
+}
+
 /* Does the driver manage @dhp's translations (a devmap_access callback)? */
 bool dm_handle_managed(const struct devmap_handle *dhp)
 {

@@ -9,6 +9,7 @@
  *     -> dm_seg.s_lock (reader: fault, dup; writer: unmap, setprot)
  *       -> driver's own mutexes (taken in callbacks)
  *         -> devmap_handle.dh_lock (valid bits, geometry, backing)
+ *           -> dh_lock of the part split off it by a cut (dh_cut_nd)
  *           -> host page-table locks (inside dmh_load/dmh_unload)
  *   as.a_lock, dm_ctx.lock, the context list lock and the umem lock are
  *   leaves: nothing is called while they are held, except that
@@ -122,12 +123,15 @@ struct devmap_handle {
 	 * driver: what survives is [dh_cut_lo, dh_cut_lo + dh_cut_len)
 	 * (dh_cut_len 0: no cut).  A remap meanwhile may come in the
 	 * driver's old view of the handle or its new one (see
-	 * dm_remap_commit); dh_cut_missed: one came in the old view, so the
-	 * part above a hole, which the driver did not know yet, follows it.
-	 * dh_remaps counts the remaps of the handle.  Under dh_lock.
+	 * dm_remap_commit).  dh_cut_nd: the part above a hole, not yet in
+	 * the segment, until the driver has heard of it; a remap in the old
+	 * view reaches it too (its dh_lock nests in this one), unless the
+	 * driver remapped it itself (dh_remaps moved from dh_cut_nd_remaps).
+	 * dh_remaps counts the driver's remaps of the handle.  Under dh_lock.
 	 */
 	size_t dh_cut_lo, dh_cut_len;
-	bool dh_cut_missed;
+	struct devmap_handle *dh_cut_nd;
+	uint_t dh_cut_nd_remaps;
 	uint_t dh_remaps;
 };
 
@@ -196,6 +200,8 @@ int dm_handle_reserve(struct dm_seg *seg, size_t len);
 void dm_handle_free(struct devmap_handle *dhp);
 bool dm_handle_managed(const struct devmap_handle *dhp);
 void dm_valid_copy(struct devmap_handle *dst, const struct devmap_handle *src);
+struct ddi_umem_cookie *dm_backing_copy(struct devmap_handle *dst,
+					const struct devmap_handle *src);
 bool dm_valid_test(const struct devmap_handle *dhp, size_t soff);
 void dm_valid_set(struct devmap_handle *dhp, size_t soff, size_t len,
 		  bool valid);

@@ -266,6 +266,64 @@ static void test_remap_during_cut(void)
 	   "cut: the head; the whole handle remapped: the survivor follows");
 }
 
+/* The old view (whole handle onto B), then the new view (survivor onto C). */
+static ddi_umem_cookie_t cut_to2;
+
+static void cut_remap_twice(void)
+{
+	cut_ret = devmap_umem_remap(cut_dhp, fx_dip, cut_to, 0, 4 * P, PROT_ALL,
+				    0, NULL);
+	if (cut_ret == DDI_SUCCESS)
+		cut_ret = devmap_umem_remap(cut_dhp, fx_dip, cut_to2, 0, P,
+					    PROT_ALL, 0, NULL);
+}
+
+/*
+ * A hole at [P, 2P) of four pages: the driver remaps the whole handle onto
+ * B before it hears of the cut, then the survivor [0, P) onto C, one page,
+ * after.  The part above the hole must stay on B (at its offset), never
+ * take C, which is only one page long.
+ */
+static void test_remap_during_cut_two_views(void)
+{
+	ddi_umem_cookie_t a, b, c;
+	char *ka = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &a);
+	char *kb = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &b);
+	char *kc = ddi_umem_alloc(P, DDI_UMEM_SLEEP, &c);
+	struct sim_proc *p = fx_begin(1);
+	uintptr_t va;
+
+	for (int pg = 0; pg < 4; pg++) {
+		*(uint32_t *)(ka + pg * P) = 0xa0 + pg;
+		*(uint32_t *)(kb + pg * P) = 0xe0 + pg;
+	}
+	*(uint32_t *)kc = 0xc0;
+	td.region[0] = (struct td_region){ .kind = TD_UMEM,
+					   .cookie = a,
+					   .len = 4 * P,
+					   .flags = DEVMAP_ALLOW_REMAP };
+	sim_mmap(p, TD_DEV, 0, 4 * P, RW, MAP_SHARED, &va);
+	for (int pg = 0; pg < 4; pg++)
+		sim_read32(p, va + pg * P, NULL);
+	cut_dhp = td_nth('M', 0)->dhp;
+	cut_to = b;
+	cut_to2 = c;
+	cut_ret = -2;
+	td.unmap_hook = cut_remap_twice;
+	sim_munmap(p, va + P, P);
+	td.unmap_hook = NULL;
+	is(cut_ret, DDI_SUCCESS, "cut: two views: both remaps accepted");
+	is(sim_read32(p, va, NULL), 0xc0, "cut: two views: the survivor on C");
+	is(sim_read32(p, va + 2 * P, NULL), 0xe2,
+	   "cut: two views: the part above the hole stays on B (not past C)");
+	is(sim_read32(p, va + 3 * P, NULL), 0xe3,
+	   "cut: two views: ... its last page too");
+	sim_exit(p);
+	ddi_umem_free(c);
+	ddi_umem_free(b);
+	ddi_umem_free(a);
+}
+
 int main(void)
 {
 	fx_init();
@@ -274,5 +332,6 @@ int main(void)
 	test_remap_in_callbacks();
 	test_umem_remap();
 	test_remap_during_cut();
+	test_remap_during_cut_two_views();
 	return fx_done();
 }
