@@ -217,12 +217,16 @@ static int remap_during_cut(size_t uoff, size_t ulen, offset_t off, size_t len)
 	char *ka = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &a);
 	char *kb = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &b);
 	struct sim_proc *p = fx_begin(1);
+	/* fills of their own per call: a read past the backing must not
+	 * find an earlier call's freed values and match */
+	static uint32_t call;
+	uint32_t fill_b = 0xb0000 + (++call << 8);
 	int wrong = 0;
 	uintptr_t va;
 
 	for (int pg = 0; pg < 4; pg++) {
-		*(uint32_t *)(ka + pg * P) = 0xa0 + pg;
-		*(uint32_t *)(kb + pg * P) = 0xb0 + pg;
+		*(uint32_t *)(ka + pg * P) = 0xa0000 + (call << 8) + pg;
+		*(uint32_t *)(kb + pg * P) = fill_b + pg;
 	}
 	td.region[0] = (struct td_region){ .kind = TD_UMEM,
 					   .cookie = a,
@@ -241,7 +245,8 @@ static int remap_during_cut(size_t uoff, size_t ulen, offset_t off, size_t len)
 	td.unmap_hook = NULL;
 	for (size_t pg = 0; pg < 4; pg++)
 		if (pg * P < uoff || pg * P >= uoff + ulen)
-			wrong += sim_read32(p, va + pg * P, NULL) != 0xb0 + pg;
+			wrong += sim_read32(p, va + pg * P, NULL) !=
+				 fill_b + pg;
 	sim_exit(p);
 	ddi_umem_free(b);
 	ddi_umem_free(a);
