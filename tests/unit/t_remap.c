@@ -205,29 +205,29 @@ static void cut_remap(void)
 }
 
 /*
- * A four-page mapping of A, cut by munmap of [@uoff, @uoff + @ulen) while
- * devmap_unmap(9E) moves the handle onto B at @off for @len (the whole
- * handle: the driver's view before it heard of the cut; the survivor's:
- * after).  Returns the pages of the survivors that do not read B's page
- * at their own offset, or -1 when the remap was refused.
+ * Four pages of memory, page i holding @base + i (fills of their own per
+ * call: a read past the backing must not find an earlier call's freed
+ * values and match).
  */
-static int remap_during_cut(size_t uoff, size_t ulen, offset_t off, size_t len)
+static char *cut_mem(ddi_umem_cookie_t *ck, uint32_t base)
 {
-	ddi_umem_cookie_t a, b;
-	char *ka = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &a);
-	char *kb = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &b);
-	struct sim_proc *p = fx_begin(1);
-	/* fills of their own per call: a read past the backing must not
-	 * find an earlier call's freed values and match */
-	static uint32_t call;
-	uint32_t fill_b = 0xb0000 + (++call << 8);
-	int wrong = 0;
+	char *k = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, ck);
+
+	for (int pg = 0; pg < 4; pg++)
+		*(uint32_t *)(k + pg * P) = base + pg;
+	return k;
+}
+
+/*
+ * Map @a (four pages, DEVMAP_ALLOW_REMAP) in @p with every page loaded,
+ * then munmap [@uoff, @uoff + @ulen) while devmap_unmap(9E) runs @hook
+ * on the handle (cut_dhp).  Returns the mapping's address.
+ */
+static uintptr_t cut_run(struct sim_proc *p, ddi_umem_cookie_t a, size_t uoff,
+			 size_t ulen, void (*hook)(void))
+{
 	uintptr_t va;
 
-	for (int pg = 0; pg < 4; pg++) {
-		*(uint32_t *)(ka + pg * P) = 0xa0000 + (call << 8) + pg;
-		*(uint32_t *)(kb + pg * P) = fill_b + pg;
-	}
 	td.region[0] = (struct td_region){ .kind = TD_UMEM,
 					   .cookie = a,
 					   .len = 4 * P,
@@ -236,13 +236,35 @@ static int remap_during_cut(size_t uoff, size_t ulen, offset_t off, size_t len)
 	for (int pg = 0; pg < 4; pg++)
 		sim_read32(p, va + pg * P, NULL); /* loaded: translations */
 	cut_dhp = td_nth('M', 0)->dhp;
+	cut_ret = -2;
+	td.unmap_hook = hook;
+	sim_munmap(p, va + uoff, ulen);
+	td.unmap_hook = NULL;
+	return va;
+}
+
+/*
+ * A four-page mapping, cut by munmap of [@uoff, @uoff + @ulen) while
+ * devmap_unmap(9E) moves the handle onto B at @off for @len (the whole
+ * handle: the driver's view before it heard of the cut; the survivor's:
+ * after).  Returns the pages of the survivors that do not read B's page
+ * at their own offset, or -1 when the remap was refused.
+ */
+static int remap_during_cut(size_t uoff, size_t ulen, offset_t off, size_t len)
+{
+	static uint32_t call;
+	uint32_t fill_b = 0xb0000 + (++call << 8);
+	ddi_umem_cookie_t a, b;
+	struct sim_proc *p = fx_begin(1);
+	int wrong = 0;
+	uintptr_t va;
+
+	cut_mem(&a, 0xa0000 + (call << 8));
+	cut_mem(&b, fill_b);
 	cut_to = b;
 	cut_off = off;
 	cut_len = len;
-	cut_ret = -2;
-	td.unmap_hook = cut_remap;
-	sim_munmap(p, va + uoff, ulen);
-	td.unmap_hook = NULL;
+	va = cut_run(p, a, uoff, ulen, cut_remap);
 	for (size_t pg = 0; pg < 4; pg++)
 		if (pg * P < uoff || pg * P >= uoff + ulen)
 			wrong += sim_read32(p, va + pg * P, NULL) !=
@@ -292,31 +314,16 @@ static void cut_remap_twice(void)
 static void test_remap_during_cut_two_views(void)
 {
 	ddi_umem_cookie_t a, b, c;
-	char *ka = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &a);
-	char *kb = ddi_umem_alloc(4 * P, DDI_UMEM_SLEEP, &b);
 	char *kc = ddi_umem_alloc(P, DDI_UMEM_SLEEP, &c);
 	struct sim_proc *p = fx_begin(1);
 	uintptr_t va;
 
-	for (int pg = 0; pg < 4; pg++) {
-		*(uint32_t *)(ka + pg * P) = 0xa0 + pg;
-		*(uint32_t *)(kb + pg * P) = 0xe0 + pg;
-	}
+	cut_mem(&a, 0xa0);
+	cut_mem(&b, 0xe0);
 	*(uint32_t *)kc = 0xc0;
-	td.region[0] = (struct td_region){ .kind = TD_UMEM,
-					   .cookie = a,
-					   .len = 4 * P,
-					   .flags = DEVMAP_ALLOW_REMAP };
-	sim_mmap(p, TD_DEV, 0, 4 * P, RW, MAP_SHARED, &va);
-	for (int pg = 0; pg < 4; pg++)
-		sim_read32(p, va + pg * P, NULL);
-	cut_dhp = td_nth('M', 0)->dhp;
 	cut_to = b;
 	cut_to2 = c;
-	cut_ret = -2;
-	td.unmap_hook = cut_remap_twice;
-	sim_munmap(p, va + P, P);
-	td.unmap_hook = NULL;
+	va = cut_run(p, a, P, P, cut_remap_twice);
 	is(cut_ret, DDI_SUCCESS, "cut: two views: both remaps accepted");
 	is(sim_read32(p, va, NULL), 0xc0, "cut: two views: the survivor on C");
 	is(sim_read32(p, va + 2 * P, NULL), 0xe2,
