@@ -19,11 +19,11 @@
 #include "remaptest.h"
 #include "kpresent.h"
 
-#define RT_MAPS 512 /* the stress: workers, pieces, fork children */
 #define RT_PROT (PROT_READ | PROT_WRITE | PROT_USER)
 
 /* One handle: device offset @uoff, @len bytes, backing offset @roff. */
 struct rt_map {
+	struct rt_map *next;
 	devmap_cookie_t dhp;
 	int pid;
 	int region;
@@ -37,23 +37,37 @@ static struct rt_state {
 	/* by enum rt_to; NULL for RT_TO_INVALID (no memory) and RT_TO_B_RO
 	 * (B's) */
 	ddi_umem_cookie_t cookie[RT_TO_COUNT];
-	struct rt_map maps[RT_MAPS];
+	struct rt_map *maps; /* every handle mapped now */
 	int unmap_delay; /* ms, see RT_UNMAP_DELAY; the next unmap only */
 } * rt;
 
-/* A free record (lock held), or NULL. */
+/*
+ * A new record (lock held), or NULL without memory.  A list, not a table:
+ * a record the stress's pieces and fork children found no room for was a
+ * handle RT_REMAP silently missed.
+ */
 static struct rt_map *rt_map_new(devmap_cookie_t dhp, int pid, int region,
 				 offset_t uoff, offset_t roff, size_t len)
 {
-	for (int i = 0; i < RT_MAPS; i++) {
-		struct rt_map *m = &rt->maps[i];
+	struct rt_map *m = kmem_zalloc(sizeof(*m), KM_SLEEP);
 
-		if (m->dhp)
-			continue;
-		*m = (struct rt_map){ dhp, pid, region, uoff, roff, len };
-		return m;
+	if (m != NULL) {
+		*m = (struct rt_map){ rt->maps, dhp,  pid, region,
+				      uoff,	roff, len };
+		rt->maps = m;
 	}
-	return NULL;
+	return m;
+}
+
+/* Forget @m (lock held). */
+static void rt_map_free(struct rt_map *m)
+{
+	struct rt_map **pp = &rt->maps;
+
+	while (*pp != m)
+		pp = &(*pp)->next;
+	*pp = m->next;
+	kmem_free(m, sizeof(*m));
 }
 
 static int rt_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
@@ -82,8 +96,8 @@ static int rt_dup(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
 /*
  * [off, off + len) of @pvtp's handle goes; what survives before it is
  * @new_dhp1, after it @new_dhp2 (devmap.ko may pass the old handle
- * itself as a survivor).  A survivor without a free record is forgotten:
- * RT_REMAP does not reach it.
+ * itself as a survivor).  A survivor without memory for a record is
+ * forgotten, with a warning: RT_REMAP does not reach it.
  */
 static void rt_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 		     devmap_cookie_t new_dhp1, void **new_pvtp1,
@@ -100,7 +114,7 @@ static void rt_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 	mutex_enter(&rt->lock);
 	old = *m;
 	end = old.uoff + (offset_t)old.len;
-	m->dhp = NULL;
+	rt_map_free(m);
 	if (new_dhp1)
 		*new_pvtp1 = rt_map_new(new_dhp1, old.pid, old.region, old.uoff,
 					old.roff, (size_t)(off - old.uoff));
@@ -111,6 +125,9 @@ static void rt_unmap(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
 					old.roff + (start - old.uoff),
 					(size_t)(end - start));
 	}
+	if ((new_dhp1 && !*new_pvtp1) || (new_dhp2 && !*new_pvtp2))
+		cmn_err(CE_WARN, "remaptest: no memory to record a survivor: "
+				 "RT_REMAP will miss it");
 	mutex_exit(&rt->lock);
 	if (wait < 0)
 		delay(drv_usectohz((clock_t)-wait * 1000));
@@ -169,10 +186,8 @@ static int rt_remap(const struct rt_remap *r)
 	    r->to >= RT_TO_COUNT || r->pid <= 0)
 		return EINVAL;
 	mutex_enter(&rt->lock);
-	for (int i = 0; i < RT_MAPS; i++) {
-		const struct rt_map *m = &rt->maps[i];
-
-		if (!m->dhp || m->pid != r->pid || m->region != r->region)
+	for (const struct rt_map *m = rt->maps; m != NULL; m = m->next) {
+		if (m->pid != r->pid || m->region != r->region)
 			continue;
 		if (err == ESRCH)
 			err = 0;
