@@ -1351,13 +1351,15 @@ static void child_main(pid_t parent)
 			m->used = false;
 			continue;
 		}
+		/* before remaptest's: a piece 0 the child lacks is no context
+		 * page to read through /proc/self/mem (peek_self) */
+		if (!pg_mapped(m, D->ctxpg))
+			m->has_ctx = false;
 		if (D->kind == RT_BACKING) {
 			/* nobody moves its handles: where the parent's were */
 			m->rt_to = rt_fork_to;
 			continue;
 		}
-		if (!pg_mapped(m, D->ctxpg))
-			m->has_ctx = false;
 		if (!m->has_ctx)
 			continue;
 		sig_check(m, m->id,
