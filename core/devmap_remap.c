@@ -89,7 +89,7 @@ static int dm_remap_commit(struct devmap_handle *h, struct dm_remap *r)
 	 * translations went with the unload above: h->dh_len still spans it) */
 	nd = h->dh_cut_nd;
 	if (nd && need == h->dh_len) {
-		dmh_mutex_enter(&nd->dh_lock);
+		dmh_mutex_enter_nested(&nd->dh_lock);
 		if (nd->dh_remaps == h->dh_cut_nd_remaps)
 			nd_old = dm_backing_copy(nd, h);
 		dmh_mutex_exit(&nd->dh_lock);

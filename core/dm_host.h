@@ -76,6 +76,9 @@ void dmh_mutex_init(dmh_mutex_t *m);
 #endif
 void dmh_mutex_destroy(dmh_mutex_t *m);
 void dmh_mutex_enter(dmh_mutex_t *m);
+/* a second mutex of the same kind as one held, one level down (a
+ * handle's, then that of the part split off it by a cut) */
+void dmh_mutex_enter_nested(dmh_mutex_t *m);
 void dmh_mutex_exit(dmh_mutex_t *m);
 #ifndef dmh_rw_init
 void dmh_rw_init(dmh_rwlock_t *l);

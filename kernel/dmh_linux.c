@@ -44,6 +44,11 @@ void dmh_mutex_enter(dmh_mutex_t *m)
 	mutex_lock(m);
 }
 
+void dmh_mutex_enter_nested(dmh_mutex_t *m)
+{
+	mutex_lock_nested(m, SINGLE_DEPTH_NESTING);
+}
+
 void dmh_mutex_exit(dmh_mutex_t *m)
 {
 	mutex_unlock(m);

@@ -164,6 +164,11 @@ void dmh_mutex_enter(dmh_mutex_t *m)
 	pthread_mutex_lock(m);
 }
 
+void dmh_mutex_enter_nested(dmh_mutex_t *m)
+{
+	pthread_mutex_lock(m);
+}
+
 void dmh_mutex_exit(dmh_mutex_t *m)
 {
 	pthread_mutex_unlock(m);
