@@ -169,14 +169,16 @@ static void test_umem_args(int fd)
  */
 static void test_umem_file(int fd)
 {
-	const char *dir = "/tmp/dditest_ramfs", *path = "/tmp/dditest_ramfs/f";
+	char dir[] = "/tmp/dditest_ramfs.XXXXXX", path[sizeof(dir) + 2];
 	unsigned char *m;
 	int f, slot, rc;
 
 	mkdir("/tmp", 0755);
-	mkdir(dir, 0755);
-	if (mount("ramfs", dir, "ramfs", 0, NULL) != 0) {
+	if (!mkdtemp(dir) ||
+	    snprintf(path, sizeof(path), "%s/f", dir) >= (int)sizeof(path) ||
+	    mount("ramfs", dir, "ramfs", 0, NULL) != 0) {
 		skip("ddi_umem_lock of a file's pages: cannot mount a ramfs");
+		rmdir(dir);
 		return;
 	}
 	f = open(path, O_RDWR | O_CREAT, 0600);
@@ -197,6 +199,7 @@ static void test_umem_file(int fd)
 		close(f);
 	unlink(path);
 	umount(dir);
+	rmdir(dir);
 }
 
 /* DMA in and out of a locked buffer, sub-ranges, a read-only lock. */
